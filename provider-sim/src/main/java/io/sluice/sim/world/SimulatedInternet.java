@@ -1,0 +1,134 @@
+package io.sluice.sim.world;
+
+import io.sluice.sim.dns.LocalDnsServer;
+import io.sluice.sim.smtp.MailboxServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * The outside world on one machine: a DNS server holding the MX and address records of every
+ * simulated provider, and one receiving SMTP server per provider on its own loopback address
+ * ({@code 127.0.<subnet>.<octet>}), all on the same SMTP port.
+ *
+ * <p>Besides the providers, DNS holds {@code nomail.example} with a null MX (RFC 7505) and the
+ * sender domains of the sample tenants; any other name is NXDOMAIN.
+ */
+public final class SimulatedInternet implements AutoCloseable {
+
+    /** Domains of the sample tenants; they send, they receive nothing. */
+    public static final List<String> SENDER_DOMAINS =
+            List.of("acme.example", "globex.example", "initech.example");
+
+    public static final String NULL_MX_DOMAIN = "nomail.example";
+
+    private final LocalDnsServer dns;
+    private final Map<String, MailboxServer> servers;
+    private final int smtpPort;
+
+    private SimulatedInternet(
+            LocalDnsServer dns, Map<String, MailboxServer> servers, int smtpPort) {
+        this.dns = dns;
+        this.servers = servers;
+        this.smtpPort = smtpPort;
+    }
+
+    /**
+     * Starts DNS on {@code 127.0.<subnet>.53:dnsPort} and the providers' servers on {@code
+     * 127.0.<subnet>.<octet>:smtpPort}. Port 0 for DNS picks a free one.
+     */
+    public static SimulatedInternet start(
+            List<ProviderSpec> providers,
+            int subnet,
+            int dnsPort,
+            int smtpPort,
+            boolean keepMessages) {
+        LocalDnsServer dns = LocalDnsServer.start(loopback(subnet, 53), dnsPort);
+        Map<String, MailboxServer> servers = new LinkedHashMap<>();
+        try {
+            StringBuilder zone = new StringBuilder("$TTL 300\n");
+            for (ProviderSpec p : providers) {
+                String address = "127.0." + subnet + "." + p.hostOctet();
+                for (String mx : p.mxHosts()) {
+                    zone.append(mx).append(". IN A ").append(address).append('\n');
+                }
+                for (String domain : p.domains()) {
+                    int preference = 5;
+                    for (String mx : p.mxHosts()) {
+                        zone.append(domain).append(". IN MX ").append(preference).append(' ');
+                        zone.append(mx).append(".\n");
+                        preference += 5;
+                    }
+                }
+                MailboxServer server =
+                        MailboxServer.builder(p.name())
+                                .bind(loopback(subnet, p.hostOctet()), smtpPort)
+                                .hostName(p.mxHosts().get(0))
+                                .domains(Set.copyOf(p.domains()))
+                                .keepMessages(keepMessages)
+                                .build()
+                                .start();
+                servers.put(p.name(), server);
+            }
+            zone.append(NULL_MX_DOMAIN).append(". IN MX 0 .\n");
+            for (String sender : SENDER_DOMAINS) {
+                zone.append(sender).append(". IN TXT \"v=spf1 ip4:127.0.0.0/8 -all\"\n");
+                zone.append("_dmarc.").append(sender).append(". IN TXT \"v=DMARC1; p=none\"\n");
+            }
+            dns.loadZone(zone.toString(), ".");
+        } catch (RuntimeException e) {
+            servers.values().forEach(MailboxServer::close);
+            dns.close();
+            throw e;
+        }
+        return new SimulatedInternet(dns, servers, smtpPort);
+    }
+
+    public InetSocketAddress dnsAddress() {
+        return dns.address();
+    }
+
+    public LocalDnsServer dns() {
+        return dns;
+    }
+
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    public List<MailboxServer> servers() {
+        return new ArrayList<>(servers.values());
+    }
+
+    public MailboxServer server(String provider) {
+        MailboxServer server = servers.get(provider);
+        if (server == null) {
+            throw new NoSuchElementException("no simulated provider " + provider);
+        }
+        return server;
+    }
+
+    public long acceptedCount() {
+        return servers.values().stream().mapToLong(MailboxServer::acceptedCount).sum();
+    }
+
+    static InetAddress loopback(int subnet, int octet) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, (byte) subnet, (byte) octet});
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        servers.values().forEach(MailboxServer::close);
+        dns.close();
+    }
+}

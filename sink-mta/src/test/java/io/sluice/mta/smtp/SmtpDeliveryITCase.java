@@ -1,0 +1,148 @@
+package io.sluice.mta.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.mta.message.MimeComposer;
+import io.sluice.mta.message.OutboundMessage;
+import io.sluice.mta.route.MxResolver;
+import io.sluice.mta.smtp.AttemptResult.Outcome;
+import io.sluice.sim.smtp.ReceivedMessage;
+import io.sluice.sim.world.ProviderSpec;
+import io.sluice.sim.world.SimulatedInternet;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real SMTP over TCP to simulated providers found through real DNS over UDP. */
+class SmtpDeliveryITCase {
+
+    private static SimulatedInternet internet;
+    private static SmtpDelivery delivery;
+    private static SendingIp ip;
+    private static final MimeComposer COMPOSER = new MimeComposer();
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = 20_000 + (int) (ProcessHandle.current().pid() % 20_000);
+        internet = SimulatedInternet.start(ProviderSpec.standard(), 41, 0, port, true);
+        delivery =
+                new SmtpDelivery(
+                        MxResolver.using(internet.dnsAddress(), Duration.ofSeconds(2)),
+                        SmtpSettings.defaults().withPort(port),
+                        Clock.systemUTC());
+        ip = new SendingIp("shared", InetAddress.getByName("127.0.0.77"), "mta77.sluice.test");
+    }
+
+    @AfterAll
+    static void stop() {
+        delivery.close();
+        internet.close();
+    }
+
+    @Test
+    void deliversWithTheRightEnvelopeFromTheSendingIp() {
+        AttemptResult result = send("alice@gmail.com", "m-1");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(result.replyCode()).isEqualTo(250);
+        assertThat(result.mxHost()).endsWith("gmail-smtp-in.l.google.com");
+        ReceivedMessage got =
+                internet.server("gmail").received().stream()
+                        .filter(r -> r.recipients().contains("alice@gmail.com"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(got.clientAddress().getHostAddress()).isEqualTo("127.0.0.77");
+        assertThat(got.helo()).isEqualTo("mta77.sluice.test");
+        assertThat(got.mailFrom()).isEqualTo("bounces@acme.example");
+        String text = new String(got.data(), StandardCharsets.UTF_8);
+        assertThat(text).contains("Message-ID: <m-1@acme.example>", "Subject: Hello", "Hi there");
+    }
+
+    @Test
+    void unknownUserIsAPermanentRcptFailureWithTheProvidersText() {
+        AttemptResult result = send("unknown-bob@gmail.com", "m-2");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT_FAILURE);
+        assertThat(result.stage()).isEqualTo(SmtpStage.RCPT);
+        assertThat(result.replyCode()).isEqualTo(550);
+        assertThat(result.enhancedStatus()).isEqualTo("5.1.1");
+        assertThat(result.replyText()).contains("does not exist");
+    }
+
+    @Test
+    void greylistingIsTemporaryAndPassesOnRetry() {
+        AttemptResult first = send("greylist-carol@outlook.com", "m-3");
+        AttemptResult second = send("greylist-carol@outlook.com", "m-3");
+
+        assertThat(first.outcome()).isEqualTo(Outcome.TEMPORARY_FAILURE);
+        assertThat(first.replyCode()).isEqualTo(451);
+        assertThat(second.outcome()).isEqualTo(Outcome.DELIVERED);
+    }
+
+    @Test
+    void nullMxAndNxdomainArePermanentWithoutAConnection() {
+        AttemptResult nullMx = send("dave@" + SimulatedInternet.NULL_MX_DOMAIN, "m-4");
+        AttemptResult nxdomain = send("erin@no-such-domain.example", "m-5");
+
+        assertThat(nullMx.outcome()).isEqualTo(Outcome.PERMANENT_FAILURE);
+        assertThat(nullMx.stage()).isEqualTo(SmtpStage.RESOLVE);
+        assertThat(nullMx.enhancedStatus()).isEqualTo("5.1.10");
+        assertThat(nxdomain.outcome()).isEqualTo(Outcome.PERMANENT_FAILURE);
+        assertThat(nxdomain.replyText()).contains("host unknown");
+    }
+
+    @Test
+    void dnsFailureIsTemporary() {
+        internet.dns()
+                .failWith("smallisp.example", io.sluice.sim.dns.LocalDnsServer.Failure.SERVFAIL);
+        try {
+            AttemptResult result = send("frank@smallisp.example", "m-6");
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TEMPORARY_FAILURE);
+            assertThat(result.stage()).isEqualTo(SmtpStage.RESOLVE);
+        } finally {
+            internet.dns().heal("smallisp.example");
+        }
+    }
+
+    @Test
+    void oneConnectionCarriesManyMessages() {
+        long before = internet.server("yahoo").acceptedCount();
+        for (int i = 0; i < 20; i++) {
+            assertThat(send("user" + i + "@yahoo.com", "m-y" + i).outcome())
+                    .isEqualTo(Outcome.DELIVERED);
+        }
+
+        assertThat(internet.server("yahoo").acceptedCount() - before).isEqualTo(20);
+        assertThat(
+                        internet.server("yahoo").received().stream()
+                                .filter(r -> r.recipients().get(0).startsWith("user"))
+                                .map(r -> r.clientAddress().getHostAddress())
+                                .distinct())
+                .containsExactly("127.0.0.77");
+    }
+
+    private static AttemptResult send(String recipient, String id) {
+        OutboundMessage m =
+                new OutboundMessage(
+                        id,
+                        "bounces@acme.example",
+                        "news@acme.example",
+                        "Acme",
+                        null,
+                        recipient,
+                        null,
+                        "Hello",
+                        Map.of("X-Campaign", "c1"),
+                        "Hi there",
+                        null,
+                        "https://acme.example/u/1");
+        return delivery.deliver(m.returnPath(), recipient, COMPOSER.compose(m, Instant.now()), ip);
+    }
+}
