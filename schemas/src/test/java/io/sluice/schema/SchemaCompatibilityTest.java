@@ -83,9 +83,16 @@ class SchemaCompatibilityTest {
         assertThat(result.getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
     }
 
+    /** Parses {@code file}; SendRequest from the same folder is known first, others embed it. */
     private static Schema parse(Path file) {
         try {
-            return new Schema.Parser().parse(file.toFile());
+            Schema.Parser parser = new Schema.Parser();
+            Path sendRequest = file.resolveSibling("SendRequest.avsc");
+            if (!file.getFileName().equals(sendRequest.getFileName())
+                    && Files.exists(sendRequest)) {
+                parser.addTypes(List.of(new Schema.Parser().parse(sendRequest.toFile())));
+            }
+            return parser.parse(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read schema " + file, e);
         }
