@@ -37,8 +37,11 @@ public final class SendRequestCodec {
         T value = reader.read(null, decoder);
         if (!decoder.isEnd()) {
             throw new IOException(
-                    "trailing bytes after a " + type.getSimpleName() + ": not plain Avro binary of"
-                            + " schema version " + (writerVersion == null ? SchemaVersions.CURRENT : writerVersion));
+                    "trailing bytes after a "
+                            + type.getSimpleName()
+                            + ": not plain Avro binary of"
+                            + " schema version "
+                            + (writerVersion == null ? SchemaVersions.CURRENT : writerVersion));
         }
         return value;
     }
@@ -48,8 +51,7 @@ public final class SendRequestCodec {
             ByteArrayOutputStream out = new ByteArrayOutputStream(512);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             @SuppressWarnings("unchecked")
-            SpecificDatumWriter<T> writer =
-                    new SpecificDatumWriter<>((Class<T>) value.getClass());
+            SpecificDatumWriter<T> writer = new SpecificDatumWriter<>((Class<T>) value.getClass());
             writer.write(value, encoder);
             encoder.flush();
             return out.toByteArray();

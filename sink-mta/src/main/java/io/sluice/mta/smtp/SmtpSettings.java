@@ -20,7 +20,8 @@ public record SmtpSettings(
         int maxMessagesPerConnection,
         int maxConnectionsPerHost,
         Duration idleTimeout,
-        boolean startTls) {
+        boolean startTls)
+        implements java.io.Serializable {
 
     public static SmtpSettings defaults() {
         return new SmtpSettings(

@@ -1,0 +1,259 @@
+package io.sluice.delivery;
+
+import io.sluice.delivery.event.DeliveryEventCodec;
+import io.sluice.delivery.event.Event;
+import io.sluice.delivery.intake.DecodeFunction;
+import io.sluice.delivery.intake.Decoders;
+import io.sluice.delivery.intake.Message;
+import io.sluice.delivery.intake.MessageValidator;
+import io.sluice.delivery.intake.RawRecord;
+import io.sluice.delivery.kafka.AvroRecordSerializer;
+import io.sluice.delivery.kafka.RawRecordDeserializer;
+import io.sluice.delivery.ledger.Deferred;
+import io.sluice.delivery.ledger.Delivery;
+import io.sluice.delivery.ledger.MessageLedgerFunction;
+import io.sluice.delivery.send.AttemptOutcome;
+import io.sluice.delivery.send.DeliverySettings;
+import io.sluice.delivery.send.SmtpDeliveryFunction;
+import io.sluice.schema.DeadLetter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The delivery job: send requests in, SMTP out, one event per state change back in Kafka.
+ *
+ * <pre>
+ * send-requests -> decode -+-> keyBy(message id) ledger -> async SMTP attempt -+-> delivery-events
+ *                          |     (dedupe, validate,                           +-> retries --+
+ *                          |      hold deferred)  <-------- retries <---------------------- +
+ *                          +-> dead-letters (undecodable records)
+ * </pre>
+ *
+ * Output is exactly-once (Kafka transactions committed on checkpoints); the retry loop goes through
+ * Kafka because Flink 2 has no iterations, and keeps a deferred message's bytes durable while it
+ * waits. docs/design/delivery-job.md explains the choices.
+ */
+public final class DeliveryJob {
+
+    /** Where the job reads and writes; Kafka in production, and in tests too. */
+    public record Endpoints(
+            Source<RawRecord, ?, ?> requests,
+            Source<RawRecord, ?, ?> retries,
+            Sink<Event> events,
+            Sink<DeadLetter> deadLetters,
+            Sink<Deferred> retriesOut) {}
+
+    private DeliveryJob() {}
+
+    public static void main(String[] args) throws Exception {
+        Configuration conf = loadConfiguration(args);
+        StreamExecutionEnvironment env = environment(conf);
+        build(env, conf, kafka(conf), Clock.systemUTC());
+        env.execute("sluice-delivery");
+    }
+
+    /**
+     * Flink's configuration (FLINK_CONF_DIR/config.yaml when set) overlaid with {@code --key=value}
+     * or {@code --key value} arguments.
+     */
+    public static Configuration loadConfiguration(String[] args) {
+        Configuration conf =
+                System.getenv("FLINK_CONF_DIR") == null
+                        ? new Configuration()
+                        : GlobalConfiguration.loadConfiguration();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException(
+                        "argument '" + a + "' -- expected --key=value or --key value");
+            }
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                conf.setString(a.substring(2, eq), a.substring(eq + 1));
+            } else if (i + 1 < args.length) {
+                conf.setString(a.substring(2), args[++i]);
+            } else {
+                throw new IllegalArgumentException("argument '" + a + "' has no value");
+            }
+        }
+        return conf;
+    }
+
+    /**
+     * An environment with the settings Sluice relies on, unless the configuration sets them:
+     * RocksDB state with incremental checkpoints, exactly-once checkpoints every 10 s, and no
+     * silent Kryo fallback.
+     */
+    public static StreamExecutionEnvironment environment(Configuration conf) {
+        Configuration c = new Configuration();
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        c.addAll(conf);
+        return StreamExecutionEnvironment.getExecutionEnvironment(c);
+    }
+
+    public static void build(
+            StreamExecutionEnvironment env, Configuration conf, Endpoints io, Clock clock) {
+        DeliverySettings settings = DeliveryOptions.deliverySettings(conf);
+        MessageValidator validator =
+                new MessageValidator(
+                        conf.get(DeliveryOptions.MAX_MESSAGE_SIZE).getBytes(),
+                        conf.get(DeliveryOptions.REQUIRE_UNSUBSCRIBE));
+
+        SingleOutputStreamOperator<Message> messages =
+                env.fromSource(io.requests(), WatermarkStrategy.noWatermarks(), "send-requests")
+                        .uid("source-send-requests")
+                        .process(new DecodeFunction<>(Decoders::sendRequest, clock))
+                        .returns(Message.class)
+                        .uid("decode-send-requests")
+                        .name("decode send requests");
+
+        SingleOutputStreamOperator<Deferred> retries =
+                env.fromSource(io.retries(), WatermarkStrategy.noWatermarks(), "retries")
+                        .uid("source-retries")
+                        .process(new DecodeFunction<>(Decoders::deferred, clock))
+                        .returns(Deferred.class)
+                        .uid("decode-retries")
+                        .name("decode retries");
+
+        SingleOutputStreamOperator<Delivery> deliveries =
+                messages.keyBy(Message::messageId)
+                        .connect(retries.keyBy(d -> d.message().messageId()))
+                        .process(
+                                new MessageLedgerFunction(
+                                        validator, conf.get(DeliveryOptions.DEDUPE_WINDOW)))
+                        .uid("message-ledger")
+                        .name("message ledger");
+
+        SingleOutputStreamOperator<AttemptOutcome> outcomes =
+                AsyncDataStream.unorderedWait(
+                                deliveries,
+                                new SmtpDeliveryFunction(settings, clock),
+                                conf.get(DeliveryOptions.ATTEMPT_TIMEOUT).toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                conf.get(DeliveryOptions.DELIVERY_CAPACITY))
+                        .uid("smtp-attempt")
+                        .name("SMTP attempt");
+
+        DataStream<Event> attemptEvents =
+                outcomes.flatMap(
+                                (AttemptOutcome o, org.apache.flink.util.Collector<Event> out) ->
+                                        Arrays.stream(o.events()).forEach(out::collect))
+                        .returns(Event.class)
+                        .uid("attempt-events")
+                        .name("attempt events");
+
+        attemptEvents
+                .union(deliveries.getSideOutput(MessageLedgerFunction.EVENTS))
+                .sinkTo(io.events())
+                .uid("sink-delivery-events")
+                .name("delivery events");
+
+        outcomes.filter(o -> o.retry() != null)
+                .uid("deferred-filter")
+                .name("deferred")
+                .map(AttemptOutcome::retry)
+                .returns(Deferred.class)
+                .uid("deferred-messages")
+                .sinkTo(io.retriesOut())
+                .uid("sink-retries")
+                .name("retries");
+
+        messages.getSideOutput(DecodeFunction.DEAD_LETTERS)
+                .union(retries.getSideOutput(DecodeFunction.DEAD_LETTERS))
+                .sinkTo(io.deadLetters())
+                .uid("sink-dead-letters")
+                .name("dead letters");
+    }
+
+    /** Kafka endpoints from the configuration: read-committed sources, transactional sinks. */
+    public static Endpoints kafka(Configuration conf) {
+        String servers = conf.get(DeliveryOptions.BOOTSTRAP_SERVERS);
+        String prefix = conf.get(DeliveryOptions.TRANSACTIONAL_ID_PREFIX);
+        return new Endpoints(
+                source(
+                        servers,
+                        conf.get(DeliveryOptions.SEND_REQUESTS_TOPIC),
+                        conf.get(DeliveryOptions.GROUP_ID)),
+                source(
+                        servers,
+                        conf.get(DeliveryOptions.RETRIES_TOPIC),
+                        conf.get(DeliveryOptions.GROUP_ID)),
+                sink(
+                        servers,
+                        prefix + "-events",
+                        new AvroRecordSerializer<Event>(
+                                conf.get(DeliveryOptions.DELIVERY_EVENTS_TOPIC),
+                                Event::messageId,
+                                DeliveryEventCodec::toAvro)),
+                sink(
+                        servers,
+                        prefix + "-dead-letters",
+                        new AvroRecordSerializer<DeadLetter>(
+                                conf.get(DeliveryOptions.DEAD_LETTERS_TOPIC),
+                                d ->
+                                        d.getSourceTopic()
+                                                + "/"
+                                                + d.getSourcePartition()
+                                                + "/"
+                                                + d.getSourceOffset(),
+                                d -> d)),
+                sink(
+                        servers,
+                        prefix + "-retries",
+                        new AvroRecordSerializer<Deferred>(
+                                conf.get(DeliveryOptions.RETRIES_TOPIC),
+                                d -> d.message().messageId(),
+                                Decoders::toAvro)));
+    }
+
+    private static KafkaSource<RawRecord> source(String servers, String topic, String group) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(servers)
+                .setTopics(topic)
+                .setGroupId(group)
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                // Producers may write transactionally; never act on what they abort.
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+    }
+
+    private static <T> KafkaSink<T> sink(
+            String servers, String transactionalIdPrefix, AvroRecordSerializer<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(servers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                // Above the checkpoint interval, within the broker's transaction.max.timeout.ms.
+                .setProperty("transaction.timeout.ms", "900000")
+                .setProperty("compression.type", "lz4")
+                .build();
+    }
+}

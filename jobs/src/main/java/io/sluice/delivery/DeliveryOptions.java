@@ -1,0 +1,220 @@
+package io.sluice.delivery;
+
+import io.sluice.delivery.kafka.Topics;
+import io.sluice.delivery.send.DeliverySettings;
+import io.sluice.delivery.send.RetrySchedule;
+import io.sluice.mta.smtp.SmtpSettings;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+
+/** The delivery job's settings, read from Flink's configuration (flink-conf/config.yaml). */
+public final class DeliveryOptions {
+
+    private DeliveryOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("sluice.kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("localhost:9092")
+                    .withDescription(
+                            "Kafka brokers to read send requests from and write events to.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("sluice.kafka.group-id")
+                    .stringType()
+                    .defaultValue("sluice-delivery")
+                    .withDescription(
+                            "Consumer group of the delivery job (offsets are committed on checkpoints).");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("sluice.kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("sluice-delivery")
+                    .withDescription(
+                            "Prefix of the Kafka transactions that make the job's output exactly-once; unique per job.");
+
+    public static final ConfigOption<String> SEND_REQUESTS_TOPIC =
+            ConfigOptions.key("sluice.topic.send-requests")
+                    .stringType()
+                    .defaultValue(Topics.SEND_REQUESTS)
+                    .withDescription("Topic of SendRequest records.");
+
+    public static final ConfigOption<String> DELIVERY_EVENTS_TOPIC =
+            ConfigOptions.key("sluice.topic.delivery-events")
+                    .stringType()
+                    .defaultValue(Topics.DELIVERY_EVENTS)
+                    .withDescription("Topic of DeliveryEvent records.");
+
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
+            ConfigOptions.key("sluice.topic.dead-letters")
+                    .stringType()
+                    .defaultValue(Topics.DEAD_LETTERS)
+                    .withDescription("Topic of records that could not be decoded.");
+
+    public static final ConfigOption<String> RETRIES_TOPIC =
+            ConfigOptions.key("sluice.topic.retries")
+                    .stringType()
+                    .defaultValue(Topics.RETRIES)
+                    .withDescription(
+                            "Internal topic of deferred messages waiting for their next attempt.");
+
+    public static final ConfigOption<String> DNS_SERVER =
+            ConfigOptions.key("sluice.dns.server")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "host:port of the DNS resolver to use; the system's resolvers when unset.");
+
+    public static final ConfigOption<Duration> DNS_TIMEOUT =
+            ConfigOptions.key("sluice.dns.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("Time-out of one DNS query.");
+
+    public static final ConfigOption<Integer> SMTP_PORT =
+            ConfigOptions.key("sluice.smtp.port")
+                    .intType()
+                    .defaultValue(25)
+                    .withDescription("Port of the receiving MTAs: 25 on the Internet.");
+
+    public static final ConfigOption<Duration> SMTP_CONNECT_TIMEOUT =
+            ConfigOptions.key("sluice.smtp.connect-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "Time-out of a TCP connect before failing over to the next MX.");
+
+    public static final ConfigOption<Duration> SMTP_COMMAND_TIMEOUT =
+            ConfigOptions.key("sluice.smtp.command-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription("Time-out of an SMTP reply (RFC 5321 4.5.3.2: 5 minutes).");
+
+    public static final ConfigOption<Integer> SMTP_MESSAGES_PER_CONNECTION =
+            ConfigOptions.key("sluice.smtp.messages-per-connection")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription("A connection is reopened after this many messages.");
+
+    public static final ConfigOption<Integer> SMTP_CONNECTIONS_PER_HOST =
+            ConfigOptions.key("sluice.smtp.connections-per-host")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription("Most connections one sending IP holds to one MX host.");
+
+    public static final ConfigOption<Duration> SMTP_IDLE_TIMEOUT =
+            ConfigOptions.key("sluice.smtp.idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("An unused connection is closed after this long.");
+
+    public static final ConfigOption<List<String>> SENDING_IPS =
+            ConfigOptions.key("sluice.sending-ips")
+                    .stringType()
+                    .asList()
+                    .defaultValues("shared/127.0.0.1/localhost")
+                    .withDescription(
+                            "Sending IPs as pool/address/ehlo-name; the EHLO name is the address's PTR name.");
+
+    public static final ConfigOption<String> DEFAULT_POOL =
+            ConfigOptions.key("sluice.default-pool")
+                    .stringType()
+                    .defaultValue("shared")
+                    .withDescription("Pool used when a request names none (or an unknown one).");
+
+    public static final ConfigOption<Duration> RETRY_FIRST_DELAY =
+            ConfigOptions.key("sluice.retry.first-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(15))
+                    .withDescription(
+                            "Wait before the second attempt; doubles after each further attempt.");
+
+    public static final ConfigOption<Duration> RETRY_MAX_DELAY =
+            ConfigOptions.key("sluice.retry.max-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(24))
+                    .withDescription("Longest wait between two attempts.");
+
+    public static final ConfigOption<Integer> RETRY_MAX_ATTEMPTS =
+            ConfigOptions.key("sluice.retry.max-attempts")
+                    .intType()
+                    .defaultValue(4)
+                    .withDescription(
+                            "Attempts in all (the first and the retries) before a message expires.");
+
+    public static final ConfigOption<Duration> RETRY_MAX_AGE =
+            ConfigOptions.key("sluice.retry.max-age")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(72))
+                    .withDescription("A message expires this long after its first attempt.");
+
+    public static final ConfigOption<Duration> DEDUPE_WINDOW =
+            ConfigOptions.key("sluice.dedupe.window")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(3))
+                    .withDescription(
+                            "A second request with the same message id within this window is dropped.");
+
+    public static final ConfigOption<MemorySize> MAX_MESSAGE_SIZE =
+            ConfigOptions.key("sluice.message.max-size")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("10mb"))
+                    .withDescription("Largest message body accepted (before MIME encoding).");
+
+    public static final ConfigOption<Boolean> REQUIRE_UNSUBSCRIBE =
+            ConfigOptions.key("sluice.validation.require-unsubscribe-for-marketing")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Reject marketing mail without an unsubscribe_url (RFC 8058, bulk-sender rules).");
+
+    public static final ConfigOption<Integer> DELIVERY_THREADS =
+            ConfigOptions.key("sluice.delivery.threads")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription("SMTP sessions in progress at once per task.");
+
+    public static final ConfigOption<Integer> DELIVERY_CAPACITY =
+            ConfigOptions.key("sluice.delivery.capacity")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription("Attempts in flight per task (async operator capacity).");
+
+    public static final ConfigOption<Duration> ATTEMPT_TIMEOUT =
+            ConfigOptions.key("sluice.delivery.attempt-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(30))
+                    .withDescription(
+                            "An attempt still running after this long is deferred; above the SMTP time-outs summed.");
+
+    public static DeliverySettings deliverySettings(Configuration c) {
+        SmtpSettings smtp =
+                new SmtpSettings(
+                        c.get(SMTP_PORT),
+                        c.get(SMTP_CONNECT_TIMEOUT),
+                        c.get(SMTP_COMMAND_TIMEOUT),
+                        c.get(SMTP_COMMAND_TIMEOUT).multipliedBy(2),
+                        c.get(SMTP_MESSAGES_PER_CONNECTION),
+                        c.get(SMTP_CONNECTIONS_PER_HOST),
+                        c.get(SMTP_IDLE_TIMEOUT),
+                        true);
+        RetrySchedule retry =
+                new RetrySchedule(
+                        c.get(RETRY_FIRST_DELAY),
+                        c.get(RETRY_MAX_DELAY),
+                        c.get(RETRY_MAX_ATTEMPTS),
+                        c.get(RETRY_MAX_AGE));
+        return new DeliverySettings(
+                c.get(DNS_SERVER),
+                c.get(DNS_TIMEOUT),
+                smtp,
+                c.get(SENDING_IPS),
+                c.get(DEFAULT_POOL),
+                retry,
+                c.get(DELIVERY_THREADS));
+    }
+}

@@ -1,0 +1,235 @@
+package io.sluice.delivery.send;
+
+import io.sluice.delivery.event.Attempt;
+import io.sluice.delivery.event.Event;
+import io.sluice.delivery.event.EventType;
+import io.sluice.delivery.intake.Message;
+import io.sluice.delivery.ledger.Deferred;
+import io.sluice.delivery.ledger.Delivery;
+import io.sluice.mta.message.MimeComposer;
+import io.sluice.mta.message.OutboundMessage;
+import io.sluice.mta.route.MxResolver;
+import io.sluice.mta.smtp.AttemptResult;
+import io.sluice.mta.smtp.AttemptResult.Outcome;
+import io.sluice.mta.smtp.SendingIp;
+import io.sluice.mta.smtp.SmtpDelivery;
+import io.sluice.mta.smtp.SmtpStage;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * Makes one SMTP attempt per {@link Delivery}, off the task thread: picks a sending IP of the
+ * message's pool, builds the MIME message, delivers it, and turns the result into events and, on a
+ * temporary failure with attempts left, a {@link Deferred} for the ledger.
+ *
+ * <p>Stateless itself; Flink's async operator checkpoints the deliveries in flight and replays them
+ * after a failure, so an attempt can repeat (at-least-once towards SMTP, exactly-once events).
+ */
+public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, AttemptOutcome> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final DeliverySettings settings;
+    private final Clock clock;
+
+    private transient SmtpDelivery delivery;
+    private transient SendingPools pools;
+    private transient MimeComposer composer;
+    private transient ExecutorService executor;
+    private transient Counter delivered;
+    private transient Counter bounced;
+    private transient Counter deferred;
+
+    public SmtpDeliveryFunction(DeliverySettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public void open(OpenContext context) throws Exception {
+        MxResolver resolver = new MxResolver(resolver(settings.dnsServer(), settings.dnsTimeout()));
+        delivery = new SmtpDelivery(resolver, settings.smtp(), clock);
+        pools = SendingPools.parse(settings.sendingIps(), settings.defaultPool());
+        composer = new MimeComposer();
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        AtomicInteger n = new AtomicInteger();
+        executor =
+                Executors.newFixedThreadPool(
+                        settings.threads(),
+                        r -> {
+                            Thread t = new Thread(r, "smtp-" + subtask + "-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        delivered = getRuntimeContext().getMetricGroup().counter("delivered");
+        bounced = getRuntimeContext().getMetricGroup().counter("bounced");
+        deferred = getRuntimeContext().getMetricGroup().counter("deferred");
+    }
+
+    static Resolver resolver(String server, Duration timeout) throws Exception {
+        Resolver r;
+        if (server == null || server.isBlank()) {
+            r = new ExtendedResolver();
+        } else {
+            int colon = server.lastIndexOf(':');
+            String host = colon > 0 ? server.substring(0, colon) : server;
+            int port = colon > 0 ? Integer.parseInt(server.substring(colon + 1)) : 53;
+            r = new SimpleResolver(new InetSocketAddress(host, port));
+        }
+        r.setTimeout(timeout);
+        return r;
+    }
+
+    @Override
+    public void asyncInvoke(Delivery d, ResultFuture<AttemptOutcome> result) {
+        CompletableFuture.supplyAsync(() -> attempt(d), executor)
+                .whenComplete(
+                        (outcome, error) -> {
+                            if (error != null) {
+                                result.complete(
+                                        Collections.singleton(
+                                                failedLocally(d, "attempt failed: " + error)));
+                            } else {
+                                result.complete(Collections.singleton(outcome));
+                            }
+                        });
+    }
+
+    @Override
+    public void timeout(Delivery d, ResultFuture<AttemptOutcome> result) {
+        result.complete(Collections.singleton(failedLocally(d, "attempt timed out")));
+    }
+
+    AttemptOutcome attempt(Delivery d) {
+        Message m = d.message();
+        SendingIp ip = pools.next(m.ipPool());
+        Instant now = clock.instant();
+        OutboundMessage outbound =
+                new OutboundMessage(
+                        m.messageId(),
+                        "bounces@" + m.fromDomain(),
+                        m.fromAddress(),
+                        m.fromName(),
+                        m.replyTo(),
+                        m.recipient(),
+                        m.recipientName(),
+                        m.subject(),
+                        m.headers(),
+                        m.textBody(),
+                        m.htmlBody(),
+                        m.unsubscribeUrl());
+        byte[] mime = composer.compose(outbound, now);
+        AttemptResult r = delivery.deliver(outbound.returnPath(), m.recipient(), mime, ip);
+        return outcome(d, r, ip.pool());
+    }
+
+    private AttemptOutcome outcome(Delivery d, AttemptResult r, String pool) {
+        Message m = d.message();
+        Instant now = clock.instant();
+        Instant first = d.firstAttemptAt() == null ? now.minus(r.latency()) : d.firstAttemptAt();
+        Attempt attempt =
+                new Attempt(
+                        d.attempt(),
+                        r.sendingIp(),
+                        r.mxHost(),
+                        r.stage().name(),
+                        r.replyCode(),
+                        r.enhancedStatus(),
+                        r.replyText(),
+                        r.latency().toMillis(),
+                        r.tls());
+        String site = Sites.of(r.mxHost());
+        String reply = r.replyCode() > 0 ? r.replyCode() + " " + r.replyText() : r.replyText();
+        List<Event> events = new ArrayList<>(2);
+        events.add(
+                Event.ofAttempt(
+                        m, EventType.ATTEMPTED, now, reply, site, pool, attempt, null, null));
+        if (r.outcome() == Outcome.DELIVERED) {
+            delivered.inc();
+            events.add(
+                    Event.ofAttempt(
+                            m, EventType.DELIVERED, now, reply, site, pool, attempt, null, null));
+            return new AttemptOutcome(events.toArray(Event[]::new), null);
+        }
+        if (r.outcome() == Outcome.PERMANENT_FAILURE) {
+            bounced.inc();
+            FailureVerdict v = FailureVerdict.of(r);
+            events.add(
+                    Event.ofAttempt(
+                            m,
+                            EventType.BOUNCED,
+                            now,
+                            v.reason() + ": " + reply,
+                            site,
+                            pool,
+                            attempt,
+                            null,
+                            v.bounceClass()));
+            return new AttemptOutcome(events.toArray(Event[]::new), null);
+        }
+        Optional<Instant> next = settings.retry().nextAttempt(d.attempt(), first, now);
+        if (next.isEmpty()) {
+            events.add(
+                    Event.ofAttempt(
+                            m,
+                            EventType.EXPIRED,
+                            now,
+                            "no attempt left after " + d.attempt() + ": " + reply,
+                            site,
+                            pool,
+                            attempt,
+                            null,
+                            null));
+            return new AttemptOutcome(events.toArray(Event[]::new), null);
+        }
+        deferred.inc();
+        events.add(
+                Event.ofAttempt(
+                        m, EventType.DEFERRED, now, reply, site, pool, attempt, next.get(), null));
+        return new AttemptOutcome(
+                events.toArray(Event[]::new),
+                new Deferred(m, d.attempt(), first, next.get(), reply));
+    }
+
+    private AttemptOutcome failedLocally(Delivery d, String why) {
+        AttemptResult r =
+                new AttemptResult(
+                        Outcome.TEMPORARY_FAILURE,
+                        SmtpStage.CONNECT,
+                        0,
+                        "4.4.7",
+                        why,
+                        null,
+                        null,
+                        Duration.ZERO,
+                        false);
+        return outcome(d, r, pools == null ? null : pools.resolvePool(d.message().ipPool()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (delivery != null) {
+            delivery.close();
+        }
+    }
+}
