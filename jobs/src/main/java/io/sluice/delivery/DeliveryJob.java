@@ -9,6 +9,7 @@ import io.sluice.delivery.intake.MessageValidator;
 import io.sluice.delivery.intake.RawRecord;
 import io.sluice.delivery.kafka.AvroRecordSerializer;
 import io.sluice.delivery.kafka.RawRecordDeserializer;
+import io.sluice.delivery.kafka.Topics;
 import io.sluice.delivery.ledger.Deferred;
 import io.sluice.delivery.ledger.Delivery;
 import io.sluice.delivery.ledger.MessageLedgerFunction;
@@ -254,6 +255,7 @@ public final class DeliveryJob {
                 // Above the checkpoint interval, within the broker's transaction.max.timeout.ms.
                 .setProperty("transaction.timeout.ms", "900000")
                 .setProperty("compression.type", "lz4")
+                .setProperty("max.request.size", Integer.toString(Topics.MAX_RECORD_BYTES))
                 .build();
     }
 }

@@ -17,6 +17,9 @@ public final class Topics {
     public static final String FEEDBACK_EVENTS = "sluice.feedback-events";
     public static final String CONTROL = "sluice.control";
 
+    /** Largest record on the topics that carry whole messages; producers set max.request.size. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
     /** A topic with its partition count and configuration. */
     public record Spec(String name, int partitions, Map<String, String> config) {}
 
@@ -25,14 +28,19 @@ public final class Topics {
     /** Every topic with production-minded settings, scaled to {@code partitions}. */
     public static List<Spec> all(int partitions) {
         Map<String, String> week = Map.of("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
+        // Requests carry whole messages; the validator's default limit is 10 MiB of body.
+        Map<String, String> messages =
+                Map.of(
+                        "retention.ms", Long.toString(7L * 24 * 3600 * 1000),
+                        "max.message.bytes", Integer.toString(MAX_RECORD_BYTES));
         Map<String, String> month = Map.of("retention.ms", Long.toString(30L * 24 * 3600 * 1000));
         Map<String, String> compacted =
                 Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000");
         return List.of(
-                new Spec(SEND_REQUESTS, partitions, week),
+                new Spec(SEND_REQUESTS, partitions, messages),
                 new Spec(DELIVERY_EVENTS, partitions, month),
                 new Spec(DEAD_LETTERS, partitions, month),
-                new Spec(RETRIES, partitions, week),
+                new Spec(RETRIES, partitions, messages),
                 new Spec(SUPPRESSIONS, partitions, compacted),
                 new Spec(FEEDBACK_EVENTS, partitions, month),
                 new Spec(CONTROL, 1, compacted));
