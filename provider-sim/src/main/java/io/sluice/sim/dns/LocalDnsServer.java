@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Master;
@@ -32,6 +33,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -50,6 +52,7 @@ public final class LocalDnsServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalDnsServer.class);
     private static final long DEFAULT_TTL = 300;
+    private static final long NEGATIVE_TTL = 300;
 
     /** How a name misbehaves on request. */
     public enum Failure {
@@ -174,6 +177,7 @@ public final class LocalDnsServer implements AutoCloseable {
                 if (!hasDescendants(name)) {
                     header.setRcode(Rcode.NXDOMAIN);
                 }
+                response.addRecord(negativeSoa(name), Section.AUTHORITY);
                 return response;
             }
             boolean cnameFollowed = false;
@@ -187,10 +191,37 @@ public final class LocalDnsServer implements AutoCloseable {
                 }
             }
             if (!cnameFollowed) {
+                if (response.getSection(Section.ANSWER).isEmpty()) {
+                    response.addRecord(negativeSoa(name), Section.AUTHORITY);
+                }
                 return response;
             }
         }
         return response;
+    }
+
+    /**
+     * The SOA a negative answer carries (RFC 2308 section 3): without it resolvers cannot cache
+     * NXDOMAIN or NODATA, and would ask again for every message. The zone is taken to be the name's
+     * last two labels, with a 5-minute negative TTL.
+     */
+    private static SOARecord negativeSoa(Name name) {
+        Name zone = name.labels() > 3 ? new Name(name, name.labels() - 3) : name;
+        try {
+            return new SOARecord(
+                    zone,
+                    DClass.IN,
+                    NEGATIVE_TTL,
+                    Name.fromString("ns." + zone),
+                    Name.fromString("hostmaster." + zone),
+                    1,
+                    3600,
+                    600,
+                    86400,
+                    NEGATIVE_TTL);
+        } catch (TextParseException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An empty non-terminal (RFC 8020): a name with records below it exists, with no data. */

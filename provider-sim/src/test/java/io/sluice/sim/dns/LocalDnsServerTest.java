@@ -66,6 +66,16 @@ class LocalDnsServerTest {
     }
 
     @Test
+    void negativeAnswersCarryAnSoaSoResolversCanCacheThem() throws Exception {
+        assertThat(query("nope.example.test", Type.A).getSection(org.xbill.DNS.Section.AUTHORITY))
+                .extracting(Record::getType)
+                .containsExactly(Type.SOA);
+        assertThat(query("mx1.example.test", Type.AAAA).getSection(org.xbill.DNS.Section.AUTHORITY))
+                .extracting(Record::getType)
+                .containsExactly(Type.SOA);
+    }
+
+    @Test
     void followsCnames() throws Exception {
         Message response = query("alias.example.test", Type.A);
 

@@ -14,7 +14,9 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -34,7 +36,14 @@ import org.eclipse.angus.mail.util.MailConnectException;
  */
 public final class SmtpDelivery implements AutoCloseable {
 
+    /**
+     * Parses the ready-made bytes back into a message for Angus Mail to send. A Session loads its
+     * providers from jar resources on creation; one per message cost more than the SMTP exchange.
+     */
+    private static final Session PARSING = Session.getInstance(new Properties());
+
     private final MxResolver resolver;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SmtpSettings settings;
     private final Clock clock;
     private final ConnectionPool pool;
@@ -131,9 +140,7 @@ public final class SmtpDelivery implements AutoCloseable {
         boolean tls = settings.startTls() && t.getStartTLS() && t.supportsExtension("STARTTLS");
         boolean reusable = true;
         try {
-            SMTPMessage message =
-                    new SMTPMessage(
-                            Session.getInstance(new Properties()), new ByteArrayInputStream(mime));
+            SMTPMessage message = new SMTPMessage(PARSING, new ByteArrayInputStream(mime));
             message.setEnvelopeFrom(envelopeFrom);
             t.sendMessage(message, new Address[] {new InternetAddress(recipient, false)});
             c.messages++;
@@ -253,7 +260,9 @@ public final class SmtpDelivery implements AutoCloseable {
         p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
         p.setProperty("mail.smtp.quitwait", "false");
         p.setProperty("mail.smtp.userset", "true");
-        SMTPTransport transport = (SMTPTransport) Session.getInstance(p).getTransport("smtp");
+        // One Session per sending IP: its properties differ only by the source address and name.
+        Session session = sessions.computeIfAbsent(ip.id(), k -> Session.getInstance(p));
+        SMTPTransport transport = (SMTPTransport) session.getTransport("smtp");
         try {
             transport.connect(key.target().getHostAddress(), settings.port(), null, null);
         } catch (MailConnectException e) {
