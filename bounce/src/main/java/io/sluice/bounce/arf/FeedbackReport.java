@@ -21,6 +21,7 @@ public record FeedbackReport(
         String format,
         String feedbackType,
         List<String> originalRecipients,
+        List<String> enclosedRecipients,
         String sourceIp,
         String originalMailFrom,
         String originalMessageId,
@@ -28,9 +29,16 @@ public record FeedbackReport(
 
     public FeedbackReport {
         originalRecipients = List.copyOf(originalRecipients);
+        enclosedRecipients = List.copyOf(enclosedRecipients);
+    }
+
+    /** Who complained: the Original-Rcpt-To fields, else the enclosed original's To. */
+    public List<String> recipients() {
+        return originalRecipients.isEmpty() ? enclosedRecipients : originalRecipients;
     }
 
     public static FeedbackReport notAReport(String why) {
-        return new FeedbackReport(false, "not a report: " + why, "", List.of(), "", "", "", "");
+        return new FeedbackReport(
+                false, "not a report: " + why, "", List.of(), List.of(), "", "", "", "");
     }
 }

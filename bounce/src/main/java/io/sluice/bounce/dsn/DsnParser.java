@@ -38,14 +38,15 @@ public final class DsnParser {
                             + "|the original message was received|original message header)");
     private static final Pattern BOUNCE_SENDER =
             Pattern.compile(
-                    "(?i)(mailer-daemon|postmaster|mail delivery|maildelivery|mdaemon|bounce|daemon"
+                    "(?i)(mailer-daemon|post_?master|mail delivery|maildelivery|mdaemon|bounce|daemon"
                             + "|delivery ?(status|subsystem|notification)|administrator|mail ?system)");
     private static final Pattern BOUNCE_SUBJECT =
             Pattern.compile(
                     "(?i)(undeliver|undelivered|delivery (status|fail|notification|problem|report)|failure notice"
                             + "|returned mail|returned to sender|non.?deliver|could not be delivered|not delivered"
                             + "|mail delivery|delivery has failed|delivery failure|rejected|mail error|error sending"
-                            + "|warning: could not|failed|nondeliverable|bounce|unzustellbar|problem)");
+                            + "|warning: could not|failed|nondeliverable|bounce|unzustellbar|problem"
+                            + "|メールエラー|エラー通知|不達|配信エラー|返送)");
     private static final Pattern AUTO_REPLY_SUBJECT =
             Pattern.compile(
                     "(?i)^\\s*(auto(matic|matische)?[ -]?(reply|response|antwort)|out of (the )?office|vacation|away from|autoreply|abwesen)");
@@ -84,6 +85,12 @@ public final class DsnParser {
         }
         if (blocks.isEmpty() && human.toLowerCase(Locale.ROOT).contains("final-recipient:")) {
             blocks.addAll(StatusFields.parse(human).perRecipient());
+        }
+        if (blocks.isEmpty()) {
+            List<Map<String, String>> ses = SesNotification.read(mail.humanText());
+            if (!ses.isEmpty()) {
+                return BounceReport.of("ses-json", fromStatusFields(ses, ""));
+            }
         }
         if (blocks.isEmpty() && isAutoReply(mail)) {
             String from = AddressScanner.first(mail.header("From"));
@@ -217,7 +224,13 @@ public final class DsnParser {
         String site = siteOf(remoteMta, diag, address);
         Classification c = classify(reply, action, human, site);
         return new BouncedRecipient(
-                address, action, reply.status(), reply.code(), diag.strip(), remoteMta, c);
+                address,
+                action,
+                status.isEmpty() ? reply.status() : status,
+                reply.code(),
+                diag.strip(),
+                remoteMta,
+                c);
     }
 
     /**

@@ -21,6 +21,11 @@ record StatusFields(Map<String, String> perMessage, List<Map<String, String>> pe
         for (String line : body.split("\r?\n")) {
             if (line.isBlank()) {
                 lastName = null;
+                // A blank line ends a recipient group (RFC 3464 section 2.1).
+                if (current != null && !current.isEmpty()) {
+                    current = new LinkedHashMap<>();
+                    recipients.add(current);
+                }
                 continue;
             }
             if ((line.startsWith(" ") || line.startsWith("\t")) && lastName != null) {
@@ -37,12 +42,19 @@ record StatusFields(Map<String, String> perMessage, List<Map<String, String>> pe
             String value = line.substring(colon + 1).strip();
             boolean startsRecipient =
                     name.equals("final-recipient") || name.equals("original-recipient");
-            // A recipient group starts at its first recipient field (section 2.3); some MTAs omit
-            // the blank line between groups, so a repeated field also starts a new group.
+            // A recipient group starts at its first recipient field (section 2.3), in either
+            // order; some MTAs omit the blank line between groups, so a repeated field, or a
+            // recipient field after Action or Status, also starts a new group.
+            boolean hasRecipient =
+                    current != null
+                            && (current.containsKey("final-recipient")
+                                    || current.containsKey("original-recipient"));
             if (startsRecipient
                     && (current == null
-                            || current.containsKey("final-recipient")
-                            || current.containsKey(name))) {
+                            || current.containsKey(name)
+                            || (hasRecipient
+                                    && (current.containsKey("action")
+                                            || current.containsKey("status"))))) {
                 current = new LinkedHashMap<>();
                 recipients.add(current);
             }
@@ -50,7 +62,18 @@ record StatusFields(Map<String, String> perMessage, List<Map<String, String>> pe
             target.putIfAbsent(name, value);
             lastName = name;
         }
+        recipients.removeIf(
+                r -> !r.containsKey("final-recipient") && !r.containsKey("original-recipient"));
         for (Map<String, String> r : recipients) {
+            // Action, Status and Diagnostic-Code are per-recipient fields (section 2.3); seen
+            // before the first recipient field, they open that recipient's group.
+            for (String field : List.of("action", "status", "diagnostic-code", "remote-mta")) {
+                if (!r.containsKey(field)
+                        && perMessage.containsKey(field)
+                        && recipients.size() == 1) {
+                    r.put(field, perMessage.get(field));
+                }
+            }
             r.replaceAll((k, v) -> v.strip());
         }
         return new StatusFields(perMessage, recipients);
