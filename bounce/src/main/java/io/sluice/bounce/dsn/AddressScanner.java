@@ -1,0 +1,64 @@
+package io.sluice.bounce.dsn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds mail addresses in free text (RFC 5321 section 4.1.2 Mailbox, simplified to what bounces
+ * use).
+ */
+final class AddressScanner {
+
+    // Dot-atom or quoted local part, then a domain with at least one dot. Bounded repetitions keep
+    // the scan linear on hostile input.
+    private static final Pattern ADDRESS =
+            Pattern.compile(
+                    "(\"[^\"\\r\\n]{1,64}\"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~-][A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{0,127})"
+                            + "@([A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}"
+                            + "|\\[[0-9.:A-Fa-f]{2,45}\\])");
+
+    private AddressScanner() {}
+
+    /** The first address in {@code text}, normalised, or "". */
+    static String first(String text) {
+        List<String> all = all(text);
+        return all.isEmpty() ? "" : all.get(0);
+    }
+
+    /** Every distinct address in order of first appearance, normalised. */
+    static List<String> all(String text) {
+        Set<String> found = new LinkedHashSet<>();
+        Matcher m = ADDRESS.matcher(text == null ? "" : text);
+        while (m.find()) {
+            String local = m.group(1);
+            String domain = m.group(2);
+            if (local.endsWith(".")) {
+                continue;
+            }
+            found.add(normalise(local + "@" + domain));
+        }
+        return new ArrayList<>(found);
+    }
+
+    /** Domain lower-cased; a trailing dot or angle bracket dropped. Local parts keep their case. */
+    static String normalise(String address) {
+        String a = address.strip();
+        if (a.startsWith("<") && a.endsWith(">")) {
+            a = a.substring(1, a.length() - 1);
+        }
+        int at = a.lastIndexOf('@');
+        if (at < 0) {
+            return a;
+        }
+        String domain = a.substring(at + 1).toLowerCase(Locale.ROOT);
+        while (domain.endsWith(".")) {
+            domain = domain.substring(0, domain.length() - 1);
+        }
+        return a.substring(0, at) + "@" + domain;
+    }
+}

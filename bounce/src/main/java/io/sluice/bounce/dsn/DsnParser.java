@@ -1,0 +1,359 @@
+package io.sluice.bounce.dsn;
+
+import io.sluice.bounce.classify.BounceClassifier;
+import io.sluice.bounce.classify.Classification;
+import io.sluice.bounce.classify.Reason;
+import io.sluice.bounce.classify.SmtpReply;
+import io.sluice.bounce.mail.MailPart;
+import io.sluice.bounce.mail.ReceivedMail;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a returned message -- an RFC 3464 DSN, or the free-text bounce of an MTA that does not send
+ * one -- into one classified result per recipient. Never throws: anything it cannot read is "not a
+ * bounce". The reading order is written down in docs/design/bounce-classification.md.
+ */
+public final class DsnParser {
+
+    private static final int MAX_TEXT = 64 * 1024;
+    private static final int MAX_DIAGNOSTIC = 2000;
+
+    // Where a bounce's own text ends and the returned original begins; MTAs that do not use
+    // RFC 3462's third part mark it with a line like these.
+    private static final Pattern ORIGINAL_FOLLOWS =
+            Pattern.compile(
+                    "(?im)^[ \\t>]*(?:-{2,}|={2,}|\\*{2,})?[ \\t]*(?:below this line is a copy of the message"
+                            + "|this is a copy of the message|original message follows|original message headers?"
+                            + "|the header of the original message|returned message|unsent message below"
+                            + "|message text follows|-+ ?original message|copy of the original message"
+                            + "|headers of the original message|text of the (?:returned|original) message"
+                            + "|the original message was received|original message header)");
+    private static final Pattern BOUNCE_SENDER =
+            Pattern.compile(
+                    "(?i)(mailer-daemon|post_?master|mail delivery|maildelivery|mdaemon|bounce|daemon"
+                            + "|delivery ?(status|subsystem|notification)|administrator|mail ?system)");
+    private static final Pattern BOUNCE_SUBJECT =
+            Pattern.compile(
+                    "(?i)(undeliver|undelivered|delivery (status|fail|notification|problem|report)|failure notice"
+                            + "|returned mail|returned to sender|non.?deliver|could not be delivered|not delivered"
+                            + "|mail delivery|delivery has failed|delivery failure|rejected|mail error|error sending"
+                            + "|warning: could not|failed|nondeliverable|bounce|unzustellbar|problem"
+                            + "|メールエラー|エラー通知|不達|配信エラー|返送)");
+    private static final Pattern AUTO_REPLY_SUBJECT =
+            Pattern.compile(
+                    "(?i)^\\s*(auto(matic|matische)?[ -]?(reply|response|antwort)|out of (the )?office|vacation|away from|autoreply|abwesen)");
+    private static final Pattern LEADING_ADDRESS =
+            Pattern.compile("(?m)^[ \\t]*(<[^<>\\s]{1,256}@[^<>\\s]{1,256}>):");
+    private static final Pattern STATUS_VALUE = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern HOST =
+            Pattern.compile("(?i)\\b[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\.[a-z]{2,24}\\b");
+
+    private final BounceClassifier classifier;
+
+    public DsnParser(BounceClassifier classifier) {
+        this.classifier = classifier;
+    }
+
+    /** Reads any bytes; returns "not a bounce" rather than throwing. */
+    public BounceReport parse(byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return BounceReport.notABounce("empty input");
+        }
+        try {
+            return read(ReceivedMail.read(raw));
+        } catch (RuntimeException e) {
+            return BounceReport.notABounce("unreadable (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private BounceReport read(ReceivedMail mail) {
+        String human = bounceText(mail.humanText());
+        List<Map<String, String>> blocks = new ArrayList<>();
+        for (MailPart p :
+                mail.partsOfType("message/delivery-status", "message/global-delivery-status")) {
+            if (!p.enclosed()) {
+                blocks.addAll(StatusFields.parse(p.text()).perRecipient());
+            }
+        }
+        if (blocks.isEmpty() && human.toLowerCase(Locale.ROOT).contains("final-recipient:")) {
+            blocks.addAll(StatusFields.parse(human).perRecipient());
+        }
+        if (blocks.isEmpty()) {
+            List<Map<String, String>> ses = SesNotification.read(mail.humanText());
+            if (!ses.isEmpty()) {
+                return BounceReport.of("ses-json", fromStatusFields(ses, ""));
+            }
+        }
+        if (blocks.isEmpty() && isAutoReply(mail)) {
+            String from = AddressScanner.first(mail.header("From"));
+            SmtpReply none = new SmtpReply(0, "", "");
+            return BounceReport.of(
+                    "auto-reply",
+                    List.of(
+                            new BouncedRecipient(
+                                    from,
+                                    "",
+                                    "",
+                                    0,
+                                    "",
+                                    "",
+                                    Classification.of(Reason.VACATION, none, "RFC 3834"))));
+        }
+        if (!blocks.isEmpty()) {
+            return BounceReport.of("rfc3464", fromStatusFields(blocks, human));
+        }
+        if (!looksLikeBounce(mail)) {
+            return BounceReport.notABounce("no delivery-status part and no bounce headers");
+        }
+        return BounceReport.of("text", fromText(mail, human));
+    }
+
+    private List<BouncedRecipient> fromStatusFields(
+            List<Map<String, String>> blocks, String human) {
+        List<BouncedRecipient> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Map<String, String> f : blocks) {
+            String recipient =
+                    AddressScanner.first(
+                            StatusFields.untyped(
+                                    f.getOrDefault(
+                                            "final-recipient", f.get("original-recipient"))));
+            if (recipient.isEmpty()) {
+                recipient =
+                        AddressScanner.first(
+                                StatusFields.untyped(f.getOrDefault("original-recipient", "")));
+            }
+            if (!seen.add(recipient.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String action = f.getOrDefault("action", "").strip().toLowerCase(Locale.ROOT);
+            Matcher sm = STATUS_VALUE.matcher(f.getOrDefault("status", ""));
+            String status = sm.find() ? sm.group() : "";
+            String diagnostic = StatusFields.untyped(f.getOrDefault("diagnostic-code", ""));
+            String remoteMta = StatusFields.untyped(f.getOrDefault("remote-mta", ""));
+            if (diagnostic.isBlank()) {
+                // The Status field may carry a comment (RFC 3464 section 2.3.4 allows one);
+                // otherwise the paragraph of the human-readable part about this recipient.
+                String comment =
+                        f.getOrDefault("status", "").replaceFirst("^\\s*[245](\\.\\d{1,3}){2}", "");
+                diagnostic =
+                        comment.isBlank()
+                                ? paragraph(segmentFor(human, recipient, List.of(recipient)))
+                                : comment;
+            }
+            out.add(recipient(recipient, action, status, diagnostic, remoteMta, human));
+        }
+        return out;
+    }
+
+    private List<BouncedRecipient> fromText(ReceivedMail mail, String human) {
+        List<String> candidates = new ArrayList<>();
+        String failed = mail.header("X-Failed-Recipients");
+        if (!failed.isBlank()) {
+            candidates.addAll(AddressScanner.all(failed));
+        }
+        if (candidates.isEmpty()) {
+            // Postfix and qmail start each recipient's paragraph with "<address>:".
+            Matcher lead = LEADING_ADDRESS.matcher(human);
+            while (lead.find()) {
+                String a = AddressScanner.first(lead.group(1));
+                if (!a.isEmpty() && !candidates.contains(a)) {
+                    candidates.add(a);
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            Set<String> own = ownAddresses(mail);
+            for (String a : AddressScanner.all(withoutHeaderLines(human))) {
+                String local = a.substring(0, a.lastIndexOf('@')).toLowerCase(Locale.ROOT);
+                if (!own.contains(a.toLowerCase(Locale.ROOT))
+                        && !local.equals("mailer-daemon")
+                        && !local.equals("postmaster")) {
+                    candidates.add(a);
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            // Anonymised or self-addressed bounces: the recipient may also be in To or Cc.
+            String from = mail.header("From").toLowerCase(Locale.ROOT);
+            for (String a : AddressScanner.all(withoutHeaderLines(human))) {
+                String local = a.substring(0, a.lastIndexOf('@')).toLowerCase(Locale.ROOT);
+                if (!from.contains(a.toLowerCase(Locale.ROOT))
+                        && !local.equals("mailer-daemon")
+                        && !local.equals("postmaster")) {
+                    candidates.add(a);
+                }
+            }
+        }
+        List<BouncedRecipient> out = new ArrayList<>();
+        if (candidates.isEmpty()) {
+            out.add(recipient("", "failed", "", human, "", human));
+            return out;
+        }
+        for (String c : candidates) {
+            String diagnostic = segmentFor(human, c, candidates);
+            out.add(recipient(c, "failed", "", diagnostic, "", human));
+        }
+        return out;
+    }
+
+    private BouncedRecipient recipient(
+            String address,
+            String action,
+            String status,
+            String diagnostic,
+            String remoteMta,
+            String human) {
+        String diag =
+                diagnostic.length() > MAX_DIAGNOSTIC
+                        ? diagnostic.substring(0, MAX_DIAGNOSTIC)
+                        : diagnostic;
+        SmtpReply found = SmtpReply.find(diag);
+        // An x.0.0 status ("other or undefined", RFC 3463 section 3.1) says less than the code
+        // the remote server itself quoted in its reply.
+        boolean vague = status.isEmpty() || (status.endsWith(".0.0") && !found.status().isEmpty());
+        SmtpReply reply = new SmtpReply(found.code(), vague ? found.status() : status, diag);
+        String site = siteOf(remoteMta, diag, address);
+        Classification c = classify(reply, action, human, site);
+        return new BouncedRecipient(
+                address,
+                action,
+                status.isEmpty() ? reply.status() : status,
+                reply.code(),
+                diag.strip(),
+                remoteMta,
+                c);
+    }
+
+    /**
+     * The diagnostic decides first; the bounce's own explanation only when the diagnostic says
+     * nothing a text rule recognises; codes alone last. A failed DSN whose status is still
+     * transient (4.x.x) means the MTA gave up retrying: expired (RFC 3464 section 2.3.3).
+     */
+    private Classification classify(SmtpReply reply, String action, String human, String site) {
+        if (action.equals("delivered")
+                || action.equals("relayed")
+                || action.equals("expanded")
+                || reply.status().startsWith("2.")) {
+            return Classification.of(Reason.DELIVERED, reply, "RFC 3464 Action");
+        }
+        Optional<Classification> byDiagnostic = classifier.match(reply, site);
+        if (byDiagnostic.isPresent() && byDiagnostic.get().byText()) {
+            return byDiagnostic.get();
+        }
+        Optional<Classification> byHuman = classifier.match(reply.withText(human), site);
+        if (byHuman.isPresent() && byHuman.get().byText()) {
+            return byHuman.get();
+        }
+        if (byDiagnostic.isPresent()) {
+            return byDiagnostic.get();
+        }
+        if (reply.isTransient() || action.equals("delayed")) {
+            return Classification.of(Reason.EXPIRED, reply, "RFC 3464 transient status, given up");
+        }
+        return Classification.undefined(reply);
+    }
+
+    private String siteOf(String remoteMta, String diagnostic, String recipient) {
+        // The host that replied knows best; then the recipient's domain; hosts merely mentioned
+        // in the text (help links, relays) last.
+        Optional<String> site = classifier.sites().siteOf(remoteMta);
+        if (site.isEmpty()) {
+            site = classifier.sites().siteOf(recipient);
+        }
+        if (site.isEmpty()) {
+            Matcher m = HOST.matcher(diagnostic);
+            while (site.isEmpty() && m.find()) {
+                site = classifier.sites().siteOf(m.group());
+            }
+        }
+        return site.orElse("");
+    }
+
+    /** The part of the text about {@code address}: from its line to the next recipient's line. */
+    private static String segmentFor(String human, String address, List<String> all) {
+        String lower = human.toLowerCase(Locale.ROOT);
+        int at = address.isEmpty() ? -1 : lower.indexOf(address.toLowerCase(Locale.ROOT));
+        if (at < 0) {
+            return human;
+        }
+        int start = lower.lastIndexOf('\n', at) + 1;
+        int end = human.length();
+        for (String other : all) {
+            if (other.equalsIgnoreCase(address)) {
+                continue;
+            }
+            int o = lower.indexOf(other.toLowerCase(Locale.ROOT), at + address.length());
+            if (o > at) {
+                int lineStart = lower.lastIndexOf('\n', o) + 1;
+                end = Math.min(end, Math.max(lineStart, at + address.length()));
+            }
+        }
+        return human.substring(start, end);
+    }
+
+    /** Up to the first blank line after the first line, at most a few lines. */
+    private static String paragraph(String text) {
+        String[] lines = text.split("\r?\n", 12);
+        StringBuilder p = new StringBuilder();
+        for (int i = 0; i < Math.min(lines.length, 10); i++) {
+            if (i > 0 && lines[i].isBlank()) {
+                break;
+            }
+            p.append(lines[i]).append('\n');
+        }
+        return p.toString();
+    }
+
+    private static String bounceText(String text) {
+        String t = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
+        Matcher m = ORIGINAL_FOLLOWS.matcher(t);
+        if (m.find() && m.start() > 0) {
+            t = t.substring(0, m.start());
+        }
+        return t;
+    }
+
+    private static String withoutHeaderLines(String text) {
+        return text.replaceAll(
+                "(?im)^[ \\t>]*(from|reply-to|return-path|sender|message-id|in-reply-to|references):.*$",
+                "");
+    }
+
+    private static Set<String> ownAddresses(ReceivedMail mail) {
+        Set<String> own = new HashSet<>();
+        for (String h :
+                List.of("From", "To", "Cc", "Reply-To", "Return-Path", "Sender", "Message-ID")) {
+            for (String a : AddressScanner.all(mail.header(h))) {
+                own.add(a.toLowerCase(Locale.ROOT));
+            }
+        }
+        return own;
+    }
+
+    private static boolean isAutoReply(ReceivedMail mail) {
+        String from = mail.header("From");
+        if (BOUNCE_SENDER.matcher(from).find()) {
+            return false;
+        }
+        String auto = mail.header("Auto-Submitted").toLowerCase(Locale.ROOT);
+        return auto.startsWith("auto-replied")
+                || !mail.header("X-Autoreply").isEmpty()
+                || AUTO_REPLY_SUBJECT.matcher(mail.header("Subject")).find();
+    }
+
+    private static boolean looksLikeBounce(ReceivedMail mail) {
+        return mail.header("Content-Type").toLowerCase(Locale.ROOT).contains("multipart/report")
+                || !mail.header("X-Failed-Recipients").isBlank()
+                || BOUNCE_SENDER.matcher(mail.header("From")).find()
+                || BOUNCE_SUBJECT.matcher(mail.header("Subject")).find();
+    }
+}

@@ -1,0 +1,206 @@
+package io.sluice.bounce.mail;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * A message received at the bounce address, flattened into its top-level headers and decoded leaf
+ * parts, so the DSN and feedback parsers never deal with MIME themselves.
+ *
+ * <p>Reading never throws: a part that cannot be decoded is kept as raw text, since bounce
+ * generators routinely emit broken MIME (missing boundaries, unknown charsets).
+ */
+public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
+
+    /** Bounces are small; anything beyond this is an attached original we do not need. */
+    private static final int MAX_PART_CHARS = 256 * 1024;
+
+    private static final int MAX_DEPTH = 8;
+    private static final int MAX_PARTS = 64;
+
+    public ReceivedMail {
+        headers = List.copyOf(headers);
+        parts = List.copyOf(parts);
+    }
+
+    public static ReceivedMail read(byte[] raw) {
+        List<Header> headers = new ArrayList<>();
+        List<MailPart> parts = new ArrayList<>();
+        try {
+            MimeMessage message =
+                    new MimeMessage(
+                            Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+            Enumeration<Header> all = message.getAllHeaders();
+            while (all.hasMoreElements()) {
+                Header h = all.nextElement();
+                headers.add(new Header(h.getName(), decodeWords(h.getValue())));
+            }
+            walk(message, false, 0, parts);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            if (parts.isEmpty()) {
+                parts.add(
+                        new MailPart(
+                                "text/plain",
+                                cap(new String(raw, StandardCharsets.ISO_8859_1)),
+                                false));
+            }
+        }
+        return new ReceivedMail(headers, parts);
+    }
+
+    /** The first value of a top-level header, unfolded, or "". */
+    public String header(String name) {
+        for (Header h : headers) {
+            if (h.getName().equalsIgnoreCase(name)) {
+                return h.getValue() == null ? "" : h.getValue().replaceAll("\\r?\\n[ \\t]*", " ");
+            }
+        }
+        return "";
+    }
+
+    /** The text a person would read: every text part outside the attached original, in order. */
+    public String humanText() {
+        StringBuilder text = new StringBuilder();
+        for (MailPart p : parts) {
+            if (!p.enclosed() && (p.is("text/plain") || p.is("text/html"))) {
+                text.append(p.is("text/html") ? HtmlText.strip(p.text()) : p.text()).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    public List<MailPart> partsOfType(String... types) {
+        List<MailPart> found = new ArrayList<>();
+        for (MailPart p : parts) {
+            for (String t : types) {
+                if (p.is(t)) {
+                    found.add(p);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void walk(Part part, boolean enclosed, int depth, List<MailPart> out)
+            throws MessagingException, IOException {
+        if (depth > MAX_DEPTH || out.size() >= MAX_PARTS) {
+            return;
+        }
+        String type = mediaType(part);
+        if (type.startsWith("multipart/")) {
+            Object content;
+            try {
+                content = part.getContent();
+            } catch (MessagingException | IOException | RuntimeException e) {
+                content = null;
+            }
+            if (content instanceof Multipart multipart) {
+                int count = multipart.getCount();
+                for (int i = 0; i < count; i++) {
+                    BodyPart child = multipart.getBodyPart(i);
+                    walk(child, enclosed, depth + 1, out);
+                }
+                return;
+            }
+            out.add(new MailPart("text/plain", text(part), enclosed));
+            return;
+        }
+        if (type.equals("message/rfc822")) {
+            // Kept as text (headers of the original are what feedback reports need), and also
+            // walked, so that its parts are known but marked as enclosed.
+            String raw = text(part);
+            out.add(new MailPart(type, raw, enclosed));
+            try {
+                MimeMessage inner =
+                        new MimeMessage(
+                                Session.getInstance(new Properties()),
+                                new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+                walk(inner, true, depth + 1, out);
+            } catch (MessagingException | RuntimeException e) {
+                // The enclosed original is optional context; its raw text is already kept.
+            }
+            return;
+        }
+        out.add(new MailPart(type, text(part), enclosed));
+    }
+
+    private static String mediaType(Part part) {
+        try {
+            String header = part.getContentType();
+            if (header == null) {
+                return "text/plain";
+            }
+            return new ContentType(header).getBaseType().toLowerCase(Locale.ROOT);
+        } catch (MessagingException | RuntimeException e) {
+            return "text/plain";
+        }
+    }
+
+    private static String text(Part part) {
+        byte[] bytes;
+        try (InputStream in = part.getInputStream()) {
+            bytes = in.readNBytes(MAX_PART_CHARS);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            try (InputStream in = rawStream(part)) {
+                bytes = in == null ? new byte[0] : in.readNBytes(MAX_PART_CHARS);
+            } catch (MessagingException | IOException | RuntimeException e2) {
+                bytes = new byte[0];
+            }
+        }
+        return new String(bytes, charset(part));
+    }
+
+    private static InputStream rawStream(Part part) throws MessagingException {
+        if (part instanceof MimeMessage m) {
+            return m.getRawInputStream();
+        }
+        if (part instanceof jakarta.mail.internet.MimeBodyPart b) {
+            return b.getRawInputStream();
+        }
+        return null;
+    }
+
+    private static Charset charset(Part part) {
+        try {
+            String name = new ContentType(part.getContentType()).getParameter("charset");
+            if (name != null) {
+                return Charset.forName(MimeUtility.javaCharset(name.strip()));
+            }
+        } catch (MessagingException | RuntimeException e) {
+            // Unknown or malformed charset: fall through to a byte-preserving default.
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static String decodeWords(String value) {
+        if (value == null) {
+            return "";
+        }
+        try {
+            return MimeUtility.decodeText(MimeUtility.unfold(value));
+        } catch (IOException | RuntimeException e) {
+            return value;
+        }
+    }
+
+    private static String cap(String s) {
+        return s.length() > MAX_PART_CHARS ? s.substring(0, MAX_PART_CHARS) : s;
+    }
+}

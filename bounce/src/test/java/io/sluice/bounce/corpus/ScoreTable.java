@@ -1,0 +1,75 @@
+package io.sluice.bounce.corpus;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Per-reason agreement of a corpus run, printed as a table a person can read in the build log. */
+public record ScoreTable(List<CorpusOutcome> outcomes) {
+
+    public double reasonRate() {
+        return rate(outcomes.stream().filter(CorpusOutcome::reasonAgrees).count());
+    }
+
+    public double classRate() {
+        return rate(outcomes.stream().filter(CorpusOutcome::classAgrees).count());
+    }
+
+    /**
+     * Over rows that name a recipient; rows with none (a report that names nobody) are left out.
+     */
+    public double recipientRate() {
+        List<CorpusOutcome> named =
+                outcomes.stream().filter(o -> !o.row().recipient().isEmpty()).toList();
+        return 100.0 * named.stream().filter(CorpusOutcome::recipientAgrees).count() / named.size();
+    }
+
+    public List<CorpusOutcome> hardFalsePositives() {
+        return outcomes.stream().filter(CorpusOutcome::hardFalsePositive).toList();
+    }
+
+    public String render() {
+        Map<String, int[]> byReason = new TreeMap<>();
+        for (CorpusOutcome o : outcomes) {
+            int[] c = byReason.computeIfAbsent(o.row().reason(), r -> new int[4]);
+            c[0]++;
+            c[1] += o.reasonAgrees() ? 1 : 0;
+            c[2] += o.classAgrees() ? 1 : 0;
+            c[3] += o.recipientAgrees() ? 1 : 0;
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(
+                String.format(
+                        "%-16s %5s %12s %12s %12s%n",
+                        "reason", "rows", "reason", "class", "recipient"));
+        for (Map.Entry<String, int[]> e : byReason.entrySet()) {
+            int[] c = e.getValue();
+            out.append(
+                    String.format(
+                            "%-16s %5d %12s %12s %12s%n",
+                            e.getKey(),
+                            c[0],
+                            cell(c[1], c[0]),
+                            cell(c[2], c[0]),
+                            cell(c[3], c[0])));
+        }
+        out.append(
+                String.format(
+                        "bounces: reason %.1f%% class %.1f%% recipient %.1f%% of %d rows,"
+                                + " hard-false-positives %d%n",
+                        reasonRate(),
+                        classRate(),
+                        recipientRate(),
+                        outcomes.size(),
+                        hardFalsePositives().size()));
+        return out.toString();
+    }
+
+    private static String cell(int n, int of) {
+        return String.format("%d (%3.0f%%)", n, 100.0 * n / of);
+    }
+
+    private double rate(long n) {
+        return 100.0 * n / outcomes.size();
+    }
+}
