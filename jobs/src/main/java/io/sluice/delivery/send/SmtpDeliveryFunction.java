@@ -1,5 +1,9 @@
 package io.sluice.delivery.send;
 
+import io.sluice.bounce.classify.BounceClassifier;
+import io.sluice.bounce.classify.Classification;
+import io.sluice.bounce.classify.Reason;
+import io.sluice.bounce.classify.SmtpReply;
 import io.sluice.delivery.event.Attempt;
 import io.sluice.delivery.event.Event;
 import io.sluice.delivery.event.EventType;
@@ -52,6 +56,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
     private transient SmtpDelivery delivery;
     private transient SendingPools pools;
     private transient MimeComposer composer;
+    private transient BounceClassifier classifier;
     private transient ExecutorService executor;
     private transient Counter delivered;
     private transient Counter bounced;
@@ -68,6 +73,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
         delivery = new SmtpDelivery(resolver, settings.smtp(), clock);
         pools = SendingPools.parse(settings.sendingIps(), settings.defaultPool());
         composer = new MimeComposer();
+        classifier = BounceClassifier.fromClasspath();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         AtomicInteger n = new AtomicInteger();
         executor =
@@ -155,7 +161,10 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
                         r.replyText(),
                         r.latency().toMillis(),
                         r.tls());
-        String site = Sites.of(r.mxHost());
+        String site =
+                r.mxHost() == null
+                        ? null
+                        : classifier.sites().siteOf(r.mxHost()).orElse(Sites.of(r.mxHost()));
         String reply = r.replyCode() > 0 ? r.replyCode() + " " + r.replyText() : r.replyText();
         List<Event> events = new ArrayList<>(2);
         events.add(
@@ -170,18 +179,18 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
         }
         if (r.outcome() == Outcome.PERMANENT_FAILURE) {
             bounced.inc();
-            FailureVerdict v = FailureVerdict.of(r);
+            Classification v = classify(r, site);
             events.add(
                     Event.ofAttempt(
                             m,
                             EventType.BOUNCED,
                             now,
-                            v.reason() + ": " + reply,
+                            v.reason().id() + ": " + reply,
                             site,
                             pool,
                             attempt,
                             null,
-                            v.bounceClass()));
+                            v.isHard() ? "HARD" : "SOFT"));
             return new AttemptOutcome(events.toArray(Event[]::new), null);
         }
         Optional<Instant> next = settings.retry().nextAttempt(d.attempt(), first, now);
@@ -206,6 +215,21 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
         return new AttemptOutcome(
                 events.toArray(Event[]::new),
                 new Deferred(m, d.attempt(), first, next.get(), reply));
+    }
+
+    /**
+     * The bounce classifier's verdict (issue #8's rules). A DNS answer that the domain does not
+     * exist or takes no mail (RFC 7505) has no SMTP reply to classify: it is a dead domain.
+     */
+    private Classification classify(AttemptResult r, String site) {
+        SmtpReply reply = new SmtpReply(r.replyCode(), r.enhancedStatus(), r.replyText());
+        if (r.stage() == SmtpStage.RESOLVE && r.outcome() == Outcome.PERMANENT_FAILURE) {
+            return Classification.of(
+                    Reason.HOSTUNKNOWN,
+                    new SmtpReply(550, r.enhancedStatus(), r.replyText()),
+                    "dns");
+        }
+        return classifier.classify(reply, site);
     }
 
     private AttemptOutcome failedLocally(Delivery d, String why) {
