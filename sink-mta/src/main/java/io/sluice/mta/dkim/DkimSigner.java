@@ -97,7 +97,8 @@ public final class DkimSigner {
         List<String> h = List.of(tags.get("h").orElseThrow().split(":"));
         byte[] data = SignedHeaderData.of(message.headers(), h, header, template);
         String b = Base64.getEncoder().encodeToString(key.sign(data));
-        return template + fold(b, lastLineLength(template));
+        int column = lastLineLength(template.substring(0, TagList.signatureValue(template)[0]));
+        return TagList.withSignature(template, fold(b, column));
     }
 
     /** The body hash (bh=) of a body under a canonicalization: base64 of SHA-256 (3.7). */

@@ -55,15 +55,26 @@ public record TagList(Map<String, String> tags) {
      * is what the signature covers (3.5, "b=" and 3.7 step 2).
      */
     static String withEmptySignature(String rawField) {
-        int colon = rawField.indexOf(':');
-        int pos = colon + 1;
+        int[] value = signatureValue(rawField);
+        return rawField.substring(0, value[0]) + rawField.substring(value[1]);
+    }
+
+    /** A field whose b= is empty, with {@code b} written into it where b= stands. */
+    static String withSignature(String fieldWithEmptyB, String b) {
+        int at = signatureValue(fieldWithEmptyB)[0];
+        return fieldWithEmptyB.substring(0, at) + b + fieldWithEmptyB.substring(at);
+    }
+
+    /** Start and end of the b= value in a raw field. */
+    static int[] signatureValue(String rawField) {
+        int pos = rawField.indexOf(':') + 1;
         while (pos <= rawField.length()) {
             int semi = rawField.indexOf(';', pos);
             int end = semi < 0 ? rawField.length() : semi;
             String spec = rawField.substring(pos, end);
             int eq = spec.indexOf('=');
             if (eq >= 0 && spec.substring(0, eq).strip().equals("b")) {
-                return rawField.substring(0, pos + eq + 1) + rawField.substring(end);
+                return new int[] {pos + eq + 1, end};
             }
             if (semi < 0) {
                 break;
