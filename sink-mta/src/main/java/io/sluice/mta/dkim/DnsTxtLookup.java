@@ -15,12 +15,12 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
-/** Key records from DNS through a dnsjava {@link Resolver} (production: the site's resolver). */
-public final class DnsDkimKeyLookup implements DkimKeyLookup {
+/** TXT records from DNS through a dnsjava {@link Resolver}: DKIM keys, and DMARC records too. */
+public final class DnsTxtLookup implements DkimKeyLookup {
 
     private final Resolver resolver;
 
-    public DnsDkimKeyLookup(Resolver resolver) {
+    public DnsTxtLookup(Resolver resolver) {
         this.resolver = resolver;
     }
 
