@@ -386,7 +386,9 @@ public final class SpfChecker {
 
                 @Override
                 public String ipText() {
-                    return ip.getHostAddress();
+                    return ip instanceof Inet6Address
+                            ? compressed(ip.getAddress())
+                            : ip.getHostAddress();
                 }
 
                 @Override
@@ -427,6 +429,43 @@ public final class SpfChecker {
                 }
             };
         }
+    }
+
+    /**
+     * An IPv6 address as people write it (RFC 5952 section 4): lower-case hex without leading
+     * zeros, the longest run of two or more zero groups as "::". The JDK writes every group.
+     */
+    static String compressed(byte[] a) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
     }
 
     /** The character-strings of one TXT record joined without spaces (3.3), byte for byte. */

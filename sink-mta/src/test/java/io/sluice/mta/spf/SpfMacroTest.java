@@ -114,4 +114,18 @@ class SpfMacroTest {
     void explanationsMayUseCRAndT(String macro, String expected) throws Exception {
         assertThat(SpfMacro.expand(macro, values("192.0.2.3", false), true)).isEqualTo(expected);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "a:b:0:0:0:0:0:1, a:b::1",
+        "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+        "2001:0db8:0000:0000:0000:0000:0002:0001, 2001:db8::2:1",
+        "0:0:0:0:0:0:0:1, ::1",
+        "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+        "0:0:0:0:0:0:0:0, ::"
+    })
+    void clientAddressMacroWritesIpv6AsRfc5952(String address, String expected) throws Exception {
+        byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+        assertThat(SpfChecker.compressed(bytes)).isEqualTo(expected);
+    }
 }
