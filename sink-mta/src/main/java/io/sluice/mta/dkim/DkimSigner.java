@@ -34,28 +34,29 @@ public final class DkimSigner {
      * ending in CRLF.
      */
     public List<String> sign(byte[] message, DkimKeyRing ring) {
-        SignableMessage parsed = SignableMessage.parse(message);
-        String from =
-                parsed.first("From")
-                        .map(h -> AuthorDomain.of(h.value()))
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                "message has no From field -- cannot choose a DKIM key"))
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                "From field has no domain -- cannot choose a DKIM key"));
-        List<DkimKey> keys = ring.keysFor(from);
-        if (keys.isEmpty()) {
-            throw new IllegalStateException("no active DKIM key for From domain " + from);
-        }
-        return sign(parsed, keys);
+        return sign(SignableMessage.parse(message), ring);
     }
 
     /** The whole message, signed with the ring's keys for its From domain. */
     public byte[] signMessage(byte[] message, DkimKeyRing ring) {
-        return SignableMessage.parse(message).toBytes(sign(message, ring));
+        SignableMessage parsed = SignableMessage.parse(message);
+        return parsed.toBytes(sign(parsed, ring));
+    }
+
+    /** Signs with the ring's keys for the From domain (or its nearest parent with keys). */
+    public List<String> sign(SignableMessage message, DkimKeyRing ring) {
+        String from =
+                message.first("From")
+                        .flatMap(h -> AuthorDomain.of(h.value()))
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "message has no From domain -- cannot choose a DKIM key"));
+        List<DkimKey> keys = ring.keysFor(from);
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("no active DKIM key for From domain " + from);
+        }
+        return sign(message, keys);
     }
 
     /** One DKIM-Signature field (ending in CRLF) per key whose algorithm the options allow. */
