@@ -63,6 +63,7 @@ public final class LocalDnsServer implements AutoCloseable {
 
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
     private final Map<Name, Failure> failures = new ConcurrentHashMap<>();
+    private final Map<Name, Map<Integer, Failure>> typeFailures = new ConcurrentHashMap<>();
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -144,9 +145,34 @@ public final class LocalDnsServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes queries for one record type at {@code name} fail, while other types answer as usual: a
+     * server that times out on the types it has no data for, as some do.
+     */
+    public LocalDnsServer failWith(String name, int type, Failure failure) {
+        typeFailures
+                .computeIfAbsent(absolute(name), n -> new ConcurrentHashMap<>())
+                .put(type, failure);
+        return this;
+    }
+
     public LocalDnsServer heal(String name) {
         failures.remove(absolute(name));
+        typeFailures.remove(absolute(name));
         return this;
+    }
+
+    private Failure failureFor(Message query) {
+        Record q = query.getQuestion();
+        if (q == null) {
+            return null;
+        }
+        Failure whole = failures.get(q.getName());
+        if (whole != null) {
+            return whole;
+        }
+        Map<Integer, Failure> byType = typeFailures.get(q.getName());
+        return byType == null ? null : byType.get(q.getType());
     }
 
     /** The answer to one query, as an authority for every name it holds. */
@@ -166,7 +192,7 @@ public final class LocalDnsServer implements AutoCloseable {
         response.addRecord(question, Section.QUESTION);
         Name name = question.getName();
         int type = question.getType();
-        Failure failure = failures.get(name);
+        Failure failure = failureFor(query);
         if (failure == Failure.SERVFAIL) {
             header.setRcode(Rcode.SERVFAIL);
             return response;
@@ -241,7 +267,7 @@ public final class LocalDnsServer implements AutoCloseable {
             try {
                 udp.receive(packet);
                 Message query = new Message(Arrays.copyOf(buffer, packet.getLength()));
-                if (failures.get(nameOf(query)) == Failure.TIMEOUT) {
+                if (failureFor(query) == Failure.TIMEOUT) {
                     continue;
                 }
                 Message response = answer(query);
@@ -270,7 +296,7 @@ public final class LocalDnsServer implements AutoCloseable {
                     int length = in.readUnsignedShort();
                     byte[] wire = in.readNBytes(length);
                     Message query = new Message(wire);
-                    if (failures.get(nameOf(query)) == Failure.TIMEOUT) {
+                    if (failureFor(query) == Failure.TIMEOUT) {
                         break;
                     }
                     byte[] answer = answer(query).toWire();
@@ -286,11 +312,6 @@ public final class LocalDnsServer implements AutoCloseable {
                 LOG.debug("DNS TCP connection ended", e);
             }
         }
-    }
-
-    private static Name nameOf(Message query) {
-        Record q = query.getQuestion();
-        return q == null ? Name.root : q.getName();
     }
 
     private void spawn(String name, Runnable body) {

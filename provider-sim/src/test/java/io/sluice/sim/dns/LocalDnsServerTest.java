@@ -92,6 +92,18 @@ class LocalDnsServerTest {
     }
 
     @Test
+    void failsOneTypeWhileOthersAnswer() throws Exception {
+        server.failWith("mx1.example.test", Type.TXT, LocalDnsServer.Failure.TIMEOUT);
+        server.failWith("mx2.example.test", Type.AAAA, LocalDnsServer.Failure.SERVFAIL);
+
+        assertThat(rcode("mx1.example.test", Type.A)).isEqualTo(Rcode.NOERROR);
+        assertThat(rcode("mx2.example.test", Type.AAAA)).isEqualTo(Rcode.SERVFAIL);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> query("mx1.example.test", Type.TXT))
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void largeAnswersFallBackToTcp() throws Exception {
         for (int i = 0; i < 40; i++) {
             server.add(
