@@ -99,6 +99,12 @@ public final class LocalStack implements AutoCloseable {
                     SimulatedInternet.start(
                             ProviderSpec.standard(), s.subnet(), 0, s.smtpPort(), s.keepMessages());
             Configuration conf = configuration(s, broker.bootstrapServers(), internet);
+            conf.set(
+                    DeliveryOptions.DKIM_KEYS,
+                    LocalDkimKeys.prepare(
+                            s.home().resolve("dkim"),
+                            SimulatedInternet.SENDER_DOMAINS,
+                            internet.dns()));
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             DeliveryJob.build(env, conf, DeliveryJob.kafka(conf), Clock.systemUTC());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.delivery.intake.SendRequestCodec;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.local.LocalStack;
+import io.sluice.mta.dkim.DkimVerifier;
+import io.sluice.mta.dkim.DnsTxtLookup;
 import io.sluice.schema.DeadLetter;
 import io.sluice.schema.DeliveryEvent;
 import io.sluice.schema.DeliveryEventType;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole path of a message on real parts: a KRaft broker, the delivery job on a Flink
  * MiniCluster (parallelism 2, RocksDB, exactly-once), DNS over UDP and SMTP over TCP to the
  * simulated providers. 1,000 valid requests are delivered, 10 invalid ones rejected with reasons,
- * and an undecodable record goes to the dead-letter topic while the job goes on.
+ * every delivered message carries RSA and Ed25519 DKIM signatures that verify, and an undecodable
+ * record goes to the dead-letter topic while the job goes on.
  */
 class FirstMessageEndToEndITCase {
 
@@ -139,8 +142,13 @@ class FirstMessageEndToEndITCase {
         assertThat(stack.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     }
 
-    private static void assertReceivedExactlyOnceWithEnvelopeHeadersAndBody(
-            List<SendRequest> valid) {
+    private static void assertReceivedExactlyOnceWithEnvelopeHeadersAndBody(List<SendRequest> valid)
+            throws Exception {
+        DkimVerifier verifier =
+                new DkimVerifier(
+                        new DnsTxtLookup(
+                                new org.xbill.DNS.SimpleResolver(stack.internet().dnsAddress())),
+                        java.time.Clock.systemUTC());
         Map<String, List<ReceivedMessage>> byRecipient =
                 stack.internet().servers().stream()
                         .map(MailboxServer::received)
@@ -162,6 +170,10 @@ class FirstMessageEndToEndITCase {
                     .contains("To: " + r.getRecipient())
                     .contains("X-Order: " + r.getMessageId())
                     .contains("Your order " + r.getMessageId() + " has shipped.");
+            // Signed by both of the tenant's keys, verifiable from the published DNS records.
+            assertThat(verifier.verify(m.data()))
+                    .extracting(v -> v.status() + " " + v.selector())
+                    .containsExactlyInAnyOrder("PASS sluice-rsa", "PASS sluice-ed");
         }
     }
 

@@ -120,6 +120,16 @@ public final class DeliveryOptions {
                     .withDescription(
                             "Sending IPs as pool/address/ehlo-name; the EHLO name is the address's PTR name.");
 
+    public static final ConfigOption<List<String>> DKIM_KEYS =
+            ConfigOptions.key("sluice.dkim.keys")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "DKIM signing keys as domain/selector/path-to-PEM (PKCS#8 or PKCS#1; RSA 2048+ or"
+                                    + " Ed25519). Every key of the From domain signs, so an RSA and an Ed25519"
+                                    + " key give both signatures.");
+
     public static final ConfigOption<String> DEFAULT_POOL =
             ConfigOptions.key("sluice.default-pool")
                     .stringType()
@@ -215,6 +225,7 @@ public final class DeliveryOptions {
                 c.get(SENDING_IPS),
                 c.get(DEFAULT_POOL),
                 retry,
-                c.get(DELIVERY_THREADS));
+                c.get(DELIVERY_THREADS),
+                c.get(DKIM_KEYS));
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param dnsServer {@code host:port} of the resolver to ask; null for the system's
  * @param sendingIps pool/address/ehlo-name entries (see {@link SendingPools})
  * @param threads blocking SMTP sessions in flight per task
+ * @param dkimKeys domain/selector/pem-path entries of the signing keys
  */
 public record DeliverySettings(
         String dnsServer,
@@ -19,11 +20,21 @@ public record DeliverySettings(
         List<String> sendingIps,
         String defaultPool,
         RetrySchedule retry,
-        int threads)
+        int threads,
+        List<String> dkimKeys)
         implements Serializable {
 
     public DeliverySettings {
         sendingIps = List.copyOf(sendingIps);
+        dkimKeys = List.copyOf(dkimKeys);
+        for (String entry : dkimKeys) {
+            if (entry.split("/", 3).length != 3) {
+                throw new IllegalArgumentException(
+                        "sluice.dkim.keys entry '"
+                                + entry
+                                + "' -- expected domain/selector/path-to-PEM");
+            }
+        }
         SendingPools.parse(sendingIps, defaultPool);
     }
 }

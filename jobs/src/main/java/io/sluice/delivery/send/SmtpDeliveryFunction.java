@@ -10,6 +10,10 @@ import io.sluice.delivery.event.EventType;
 import io.sluice.delivery.intake.Message;
 import io.sluice.delivery.ledger.Deferred;
 import io.sluice.delivery.ledger.Delivery;
+import io.sluice.mta.dkim.DkimKey;
+import io.sluice.mta.dkim.DkimKeyRing;
+import io.sluice.mta.dkim.DkimSigner;
+import io.sluice.mta.dkim.SigningOptions;
 import io.sluice.mta.message.MimeComposer;
 import io.sluice.mta.message.OutboundMessage;
 import io.sluice.mta.route.MxResolver;
@@ -19,6 +23,7 @@ import io.sluice.mta.smtp.SendingIp;
 import io.sluice.mta.smtp.SmtpDelivery;
 import io.sluice.mta.smtp.SmtpStage;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +62,9 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
     private transient SendingPools pools;
     private transient MimeComposer composer;
     private transient BounceClassifier classifier;
+    private transient DkimKeyRing dkimKeys;
+    private transient DkimSigner dkimSigner;
+    private transient Counter unsigned;
     private transient ExecutorService executor;
     private transient Counter delivered;
     private transient Counter bounced;
@@ -74,6 +82,12 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
         pools = SendingPools.parse(settings.sendingIps(), settings.defaultPool());
         composer = new MimeComposer();
         classifier = BounceClassifier.fromClasspath();
+        dkimKeys = new DkimKeyRing();
+        for (String entry : settings.dkimKeys()) {
+            String[] parts = entry.split("/", 3);
+            dkimKeys.activate(DkimKey.load(parts[0], parts[1], Path.of(parts[2])));
+        }
+        dkimSigner = new DkimSigner(SigningOptions.defaults(), clock);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         AtomicInteger n = new AtomicInteger();
         executor =
@@ -87,6 +101,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
         delivered = getRuntimeContext().getMetricGroup().counter("delivered");
         bounced = getRuntimeContext().getMetricGroup().counter("bounced");
         deferred = getRuntimeContext().getMetricGroup().counter("deferred");
+        unsigned = getRuntimeContext().getMetricGroup().counter("unsignedMessages");
     }
 
     static Resolver resolver(String server, Duration timeout) throws Exception {
@@ -141,7 +156,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
                         m.textBody(),
                         m.htmlBody(),
                         m.unsubscribeUrl());
-        byte[] mime = composer.compose(outbound, now);
+        byte[] mime = sign(composer.compose(outbound, now), m.fromDomain());
         AttemptResult r = delivery.deliver(outbound.returnPath(), m.recipient(), mime, ip);
         return outcome(d, r, ip.pool());
     }
@@ -215,6 +230,19 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
         return new AttemptOutcome(
                 events.toArray(Event[]::new),
                 new Deferred(m, d.attempt(), first, next.get(), reply));
+    }
+
+    /**
+     * Adds a DKIM signature per key of the From domain (RSA and Ed25519 when both are configured).
+     * A domain without keys goes out unsigned and is counted; requiring keys per tenant domain is
+     * issue #4's sender-domain verification.
+     */
+    private byte[] sign(byte[] mime, String fromDomain) {
+        if (dkimKeys.keysFor(fromDomain).isEmpty()) {
+            unsigned.inc();
+            return mime;
+        }
+        return dkimSigner.signMessage(mime, dkimKeys);
     }
 
     /**

@@ -76,19 +76,28 @@ public final class LocalDnsServer implements AutoCloseable {
 
     /** Starts a server on {@code address:port}; port 0 picks a free UDP port used for TCP too. */
     public static LocalDnsServer start(InetAddress address, int port) {
-        try {
-            DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, port));
-            ServerSocket tcp = new ServerSocket();
-            tcp.setReuseAddress(true);
-            tcp.bind(new InetSocketAddress(address, udp.getLocalPort()));
-            LocalDnsServer server = new LocalDnsServer(udp, tcp);
-            server.spawn("dns-udp", server::serveUdp);
-            server.spawn("dns-tcp", server::serveTcp);
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot start the local DNS server on " + address + ":" + port, e);
+        // With port 0 the free UDP port may be taken for TCP by another socket: try a few ports.
+        IOException last = null;
+        for (int attempt = 0; attempt < (port == 0 ? 20 : 1); attempt++) {
+            DatagramSocket udp = null;
+            try {
+                udp = new DatagramSocket(new InetSocketAddress(address, port));
+                ServerSocket tcp = new ServerSocket();
+                tcp.setReuseAddress(true);
+                tcp.bind(new InetSocketAddress(address, udp.getLocalPort()));
+                LocalDnsServer server = new LocalDnsServer(udp, tcp);
+                server.spawn("dns-udp", server::serveUdp);
+                server.spawn("dns-tcp", server::serveTcp);
+                return server;
+            } catch (IOException e) {
+                last = e;
+                if (udp != null) {
+                    udp.close();
+                }
+            }
         }
+        throw new UncheckedIOException(
+                "cannot start the local DNS server on " + address + ":" + port, last);
     }
 
     public InetSocketAddress address() {
