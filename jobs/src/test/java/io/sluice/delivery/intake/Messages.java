@@ -1,12 +1,20 @@
 package io.sluice.delivery.intake;
 
+import io.sluice.schema.SendRequest;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** A valid message to start test cases from. */
 public final class Messages {
 
     private Messages() {}
+
+    /** {@code m} with the changes made on its Avro builder: one line per test variant. */
+    public static Message with(Message m, UnaryOperator<SendRequest.Builder> change) {
+        return SendRequestCodec.toMessage(
+                change.apply(SendRequest.newBuilder(SendRequestCodec.toAvro(m))).build());
+    }
 
     public static Message valid(String id) {
         return new Message(

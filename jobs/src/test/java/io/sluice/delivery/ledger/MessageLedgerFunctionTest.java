@@ -61,26 +61,7 @@ class MessageLedgerFunctionTest {
 
     @Test
     void anInvalidMessageIsRejectedAndNeverDelivered() throws Exception {
-        Message m = Messages.valid("m-2");
-        Message bad =
-                new Message(
-                        m.messageId(),
-                        m.tenant(),
-                        m.campaign(),
-                        m.priority(),
-                        m.fromAddress(),
-                        m.fromName(),
-                        m.replyTo(),
-                        "not-an-address",
-                        m.recipientName(),
-                        m.subject(),
-                        m.headers(),
-                        m.textBody(),
-                        m.htmlBody(),
-                        m.unsubscribeUrl(),
-                        m.ipPool(),
-                        m.submittedAt(),
-                        m.metadata());
+        Message bad = Messages.with(Messages.valid("m-2"), b -> b.setRecipient("not-an-address"));
 
         harness.processElement1(new StreamRecord<>(bad));
 
