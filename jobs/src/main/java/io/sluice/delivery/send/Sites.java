@@ -1,23 +1,19 @@
 package io.sluice.delivery.send;
 
-import java.util.Locale;
+import io.sluice.mta.dmarc.OrganizationalDomain;
 
 /**
- * First-cut site naming: the registrable part (last two labels) of the MX host, so all of a
- * provider's MX hosts under one domain share a site. Issue #3 replaces it with the provider
- * patterns of a data file.
+ * Fallback site naming for MX hosts of no known provider: the registrable domain of the MX host
+ * (Public Suffix List), so all MX hosts under one organisation share a site ({@code
+ * mx1.example.co.uk} and {@code mx2.example.co.uk} are {@code example.co.uk}). Known providers are
+ * named by the bounce classifier's site directory first; a data file of published provider patterns
+ * is issue #3.
  */
 final class Sites {
 
     private Sites() {}
 
     static String of(String mxHost) {
-        if (mxHost == null) {
-            return null;
-        }
-        String[] labels = mxHost.toLowerCase(Locale.ROOT).split("\\.");
-        return labels.length <= 2
-                ? mxHost.toLowerCase(Locale.ROOT)
-                : labels[labels.length - 2] + "." + labels[labels.length - 1];
+        return OrganizationalDomain.of(mxHost);
     }
 }
