@@ -55,14 +55,28 @@ public record ScoreTable(List<CorpusOutcome> outcomes) {
         }
         out.append(
                 String.format(
-                        "bounces: reason %.1f%% class %.1f%% recipient %.1f%% of %d rows,"
-                                + " hard-false-positives %d%n",
-                        reasonRate(),
-                        classRate(),
-                        recipientRate(),
-                        outcomes.size(),
-                        hardFalsePositives().size()));
+                        "recipient %.1f%% of the rows that name one; %d rows%n",
+                        recipientRate(), outcomes.size()));
+        out.append(summaryLine()).append('\n');
         return out.toString();
+    }
+
+    /**
+     * The last line people and tools parse: {@code bounces: reason N/M (P%) class N/M (P%)
+     * hard-false-positives K}.
+     */
+    public String summaryLine() {
+        long reason = outcomes.stream().filter(CorpusOutcome::reasonAgrees).count();
+        long cls = outcomes.stream().filter(CorpusOutcome::classAgrees).count();
+        return String.format(
+                "bounces: reason %d/%d (%.1f%%) class %d/%d (%.1f%%) hard-false-positives %d",
+                reason,
+                outcomes.size(),
+                reasonRate(),
+                cls,
+                outcomes.size(),
+                classRate(),
+                hardFalsePositives().size());
     }
 
     private static String cell(int n, int of) {
