@@ -8,12 +8,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sending IPs, grouped into pools. Written as {@code pool/address/ehlo-name} entries, e.g.
- * {@code shared/192.0.2.10/mta10.example.net}; the EHLO name must be the address's PTR name.
- * Messages rotate over the IPs of their pool.
+ * {@code shared/192.0.2.10/mta10.example.net}; the EHLO name must be the address's PTR name. Each
+ * message is given one IP of its pool by a hash of its id, so messages spread over the pool and
+ * every attempt of one message leaves from the same IP: receivers greylist per (IP, sender,
+ * recipient), and a retry from another IP would be greylisted again.
  */
 public final class SendingPools implements Serializable {
 
@@ -21,8 +22,6 @@ public final class SendingPools implements Serializable {
 
     private final Map<String, List<SendingIp>> pools;
     private final String defaultPool;
-    private final Map<String, AtomicInteger> cursors =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     private SendingPools(Map<String, List<SendingIp>> pools, String defaultPool) {
         this.pools = pools;
@@ -75,12 +74,10 @@ public final class SendingPools implements Serializable {
         return new SendingPools(pools, defaultPool);
     }
 
-    /** The next IP of {@code pool} (the default pool when null or unknown), in rotation. */
-    public SendingIp next(String pool) {
-        String name = pool != null && pools.containsKey(pool) ? pool : defaultPool;
-        List<SendingIp> ips = pools.get(name);
-        int i = cursors.computeIfAbsent(name, n -> new AtomicInteger()).getAndIncrement();
-        return ips.get(Math.floorMod(i, ips.size()));
+    /** The IP of {@code pool} (the default pool when null or unknown) for {@code messageId}. */
+    public SendingIp forMessage(String pool, String messageId) {
+        List<SendingIp> ips = pools.get(resolvePool(pool));
+        return ips.get(Math.floorMod(messageId.hashCode(), ips.size()));
     }
 
     public String resolvePool(String pool) {

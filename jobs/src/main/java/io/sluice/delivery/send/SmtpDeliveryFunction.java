@@ -140,7 +140,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
 
     AttemptOutcome attempt(Delivery d) {
         Message m = d.message();
-        SendingIp ip = pools.next(m.ipPool());
+        SendingIp ip = pools.forMessage(m.ipPool(), m.messageId());
         Instant now = clock.instant();
         OutboundMessage outbound =
                 new OutboundMessage(
