@@ -1,0 +1,39 @@
+package io.sluice.delivery.suppression;
+
+import io.sluice.mta.address.EmailAddress;
+import java.util.Locale;
+
+/**
+ * The form of an address under which it is suppressed, and the key the suppression join is
+ * partitioned by: two addresses are the same recipient for suppression exactly when their keys are
+ * equal.
+ *
+ * <p>The rules, and nothing beyond them:
+ *
+ * <ul>
+ *   <li>Domain: IDNA A-labels, lower case ({@link EmailAddress#parse}), so {@code Bücher.example}
+ *       and {@code xn--bcher-kva.example} are one domain. Domains are case-insensitive by
+ *       definition (RFC 1035 2.3.3, RFC 5890).
+ *   <li>Local part: lower case ({@link Locale#ROOT}). RFC 5321 2.4 lets a receiver treat case as
+ *       significant, but the providers that receive our mail compare it case-insensitively, and a
+ *       user who bounced as {@code Reader@} must not receive mail as {@code reader@}.
+ *   <li>No provider-specific aliasing: dots and {@code +tags} are kept ({@code first.last+news@}
+ *       stays itself) and quoted local parts keep their quotes. Stripping them is correct only at
+ *       some providers, and wrongly merging two mailboxes would suppress a person who never asked.
+ * </ul>
+ */
+public final class SuppressionKey {
+
+    private SuppressionKey() {}
+
+    /**
+     * The key of {@code address}.
+     *
+     * @throws EmailAddress.InvalidAddressException if it is not a mailbox; the message names the
+     *     rule it breaks
+     */
+    public static String of(String address) {
+        EmailAddress parsed = EmailAddress.parse(address);
+        return parsed.localPart().toLowerCase(Locale.ROOT) + "@" + parsed.domain();
+    }
+}

@@ -1,0 +1,316 @@
+package io.sluice.delivery.suppression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.delivery.event.Event;
+import io.sluice.delivery.event.EventType;
+import io.sluice.delivery.intake.Message;
+import io.sluice.delivery.intake.Messages;
+import io.sluice.delivery.suppression.Suppression.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SuppressionFunctionTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+    private static final String READER = "reader@gmail.com";
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, Message, SuppressionUpdate, Message>
+            harness;
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void open(String backend) throws Exception {
+        harness = newHarness(backend);
+        harness.open();
+        harness.setProcessingTime(T0.toEpochMilli());
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, Message, SuppressionUpdate, Message>
+            newHarness(String backend) throws Exception {
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new SuppressionFunction()),
+                        SuppressionFunction.byRecipient(),
+                        SuppressionFunction.byAddress(),
+                        Types.STRING);
+        h.setStateBackend(
+                backend.equals("rocksdb")
+                        ? new EmbeddedRocksDBStateBackend()
+                        : new HashMapStateBackend());
+        return h;
+    }
+
+    @Test
+    void aTenantSuppressionBlocksOnlyThatTenant() throws Exception {
+        open("hashmap");
+        suppress(Suppression.forTenant(READER, "acme", Reason.COMPLAINT, "fbl-1", T0, null));
+
+        send(message("m-1", "acme", READER));
+        send(message("m-2", "globex", READER));
+
+        assertThat(forwarded()).containsExactly("m-2");
+        assertThat(events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.messageId()).isEqualTo("m-1");
+                            assertThat(e.type()).isEqualTo(EventType.SUPPRESSED);
+                            assertThat(e.reason()).isEqualTo("suppressed: complaint (tenant:acme)");
+                            assertThat(e.occurredAt()).isEqualTo(T0);
+                        });
+    }
+
+    @Test
+    void aGlobalSuppressionBlocksEveryTenant() throws Exception {
+        open("hashmap");
+        suppress(Suppression.global(READER, Reason.HARD_BOUNCE, "m-0:bounced:1", T0, null));
+
+        send(message("m-1", "acme", READER));
+        send(message("m-2", "globex", READER));
+        send(message("m-3", "acme", "other@gmail.com"));
+
+        assertThat(forwarded()).containsExactly("m-3");
+        assertThat(events())
+                .extracting(Event::messageId, Event::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "m-1", "suppressed: hard-bounce (global)"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "m-2", "suppressed: hard-bounce (global)"));
+    }
+
+    @Test
+    void anotherSpellingOfTheAddressIsTheSameRecipient() throws Exception {
+        open("hashmap");
+        suppress(
+                Suppression.global(
+                        SuppressionKey.of("user@xn--bcher-kva.example"),
+                        Reason.SPAM_TRAP,
+                        null,
+                        T0,
+                        null));
+
+        send(message("m-1", "acme", "User@BÜCHER.example"));
+        send(message("m-2", "acme", "user+tag@bücher.example"));
+
+        assertThat(forwarded()).containsExactly("m-2");
+    }
+
+    @Test
+    void aRemovalReEnablesDeliveryAndLeavesNoState() throws Exception {
+        open("hashmap");
+        Suppression s = Suppression.forTenant(READER, "acme", Reason.UNSUBSCRIBE, null, T0, null);
+        suppress(s);
+        send(message("m-1", "acme", READER));
+
+        harness.processElement2(new StreamRecord<>(SuppressionUpdate.remove(s)));
+        send(message("m-2", "acme", READER));
+
+        assertThat(forwarded()).containsExactly("m-2");
+        assertNothingLeft();
+    }
+
+    @Test
+    void aRemovalOfOneScopeKeepsTheOther() throws Exception {
+        open("hashmap");
+        Suppression global = Suppression.global(READER, Reason.HARD_BOUNCE, null, T0, null);
+        suppress(global);
+        suppress(Suppression.forTenant(READER, "acme", Reason.COMPLAINT, null, T0, null));
+
+        harness.processElement2(new StreamRecord<>(SuppressionUpdate.remove(global)));
+        send(message("m-1", "acme", READER));
+        send(message("m-2", "globex", READER));
+
+        assertThat(forwarded()).containsExactly("m-2");
+        assertThat(events())
+                .extracting(Event::reason)
+                .containsExactly("suppressed: complaint (tenant:acme)");
+    }
+
+    @Test
+    void aSuppressionExpiresAtItsTimeAndItsTimerClearsTheState() throws Exception {
+        open("hashmap");
+        Instant expiry = T0.plus(Duration.ofHours(1));
+        suppress(Suppression.global(READER, Reason.MANUAL, null, T0, expiry));
+
+        harness.setProcessingTime(expiry.toEpochMilli() - 1);
+        send(message("m-1", "acme", READER));
+        harness.setProcessingTime(expiry.toEpochMilli());
+        assertNothingLeft();
+        send(message("m-2", "acme", READER));
+
+        assertThat(forwarded()).containsExactly("m-2");
+        assertNothingLeft();
+    }
+
+    @Test
+    void anAdditionThatHasAlreadyLapsedEndsTheScopesSuppression() throws Exception {
+        open("hashmap");
+        suppress(Suppression.global(READER, Reason.MANUAL, null, T0, null));
+        harness.setProcessingTime(T0.plusSeconds(60).toEpochMilli());
+        suppress(
+                Suppression.global(
+                        READER, Reason.MANUAL, null, T0.plusSeconds(10), T0.plusSeconds(30)));
+
+        send(message("m-1", "acme", READER));
+
+        assertThat(forwarded()).containsExactly("m-1");
+        assertNothingLeft();
+    }
+
+    @Test
+    void replacingAnExpiringSuppressionWithAPermanentOneCancelsItsTimer() throws Exception {
+        open("hashmap");
+        suppress(Suppression.global(READER, Reason.MANUAL, null, T0, T0.plusSeconds(3600)));
+        suppress(Suppression.global(READER, Reason.HARD_BOUNCE, null, T0, null));
+
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        harness.setProcessingTime(T0.plusSeconds(7200).toEpochMilli());
+        send(message("m-1", "acme", READER));
+
+        assertThat(forwarded()).isEmpty();
+        assertThat(events())
+                .extracting(Event::reason)
+                .containsExactly("suppressed: hard-bounce (global)");
+    }
+
+    @Test
+    void twoScopesExpiringAtOneInstantShareATimerThatSurvivesRemovingOne() throws Exception {
+        open("hashmap");
+        Instant expiry = T0.plusSeconds(3600);
+        Suppression global = Suppression.global(READER, Reason.MANUAL, null, T0, expiry);
+        suppress(global);
+        suppress(Suppression.forTenant(READER, "acme", Reason.UNSUBSCRIBE, null, T0, expiry));
+
+        harness.processElement2(new StreamRecord<>(SuppressionUpdate.remove(global)));
+        assertThat(harness.numProcessingTimeTimers()).isOne();
+        harness.setProcessingTime(expiry.toEpochMilli());
+
+        assertNothingLeft();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void lookingUpAddressesNobodySuppressedLeavesNoState(String backend) throws Exception {
+        open(backend);
+        suppress(Suppression.global(READER, Reason.HARD_BOUNCE, null, T0, null));
+        for (int i = 0; i < 1_000; i++) {
+            send(message("m-" + i, i % 2 == 0 ? "acme" : "globex", "r" + i + "@example.com"));
+        }
+
+        assertThat(forwarded()).hasSize(1_000);
+        // numKeyedStateEntries() knows only the heap backend; getKeys works on both.
+        try (var keys =
+                harness.getOperator()
+                        .getKeyedStateBackend()
+                        .getKeys(SuppressionFunction.STATE_NAME, VoidNamespace.INSTANCE)) {
+            assertThat(keys.toList())
+                    .as("only the one suppressed address has state")
+                    .containsExactly(READER);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void everySuppressionSurvivesSnapshotAndRestore(String backend) throws Exception {
+        open(backend);
+        Instant expiry = T0.plusSeconds(3600);
+        suppress(Suppression.global("a@example.com", Reason.HARD_BOUNCE, "e-a", T0, null));
+        suppress(Suppression.forTenant("b@example.com", "acme", Reason.COMPLAINT, "e-b", T0, null));
+        suppress(Suppression.global("c@example.com", Reason.MANUAL, "e-c", T0, expiry));
+        suppress(
+                Suppression.forTenant("c@example.com", "acme", Reason.UNSUBSCRIBE, null, T0, null));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0.toEpochMilli());
+        harness.close();
+
+        harness = newHarness(backend);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(T0.plusSeconds(60).toEpochMilli());
+        send(message("m-a", "globex", "a@example.com"));
+        send(message("m-b1", "acme", "b@example.com"));
+        send(message("m-b2", "globex", "b@example.com"));
+        send(message("m-c1", "globex", "c@example.com"));
+        harness.setProcessingTime(expiry.toEpochMilli());
+        send(message("m-c2", "globex", "c@example.com"));
+        send(message("m-c3", "acme", "c@example.com"));
+
+        assertThat(forwarded()).containsExactly("m-b2", "m-c2");
+        assertThat(events())
+                .extracting(Event::messageId, Event::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "m-a", "suppressed: hard-bounce (global)"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "m-b1", "suppressed: complaint (tenant:acme)"),
+                        org.assertj.core.groups.Tuple.tuple("m-c1", "suppressed: manual (global)"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "m-c3", "suppressed: unsubscribe (tenant:acme)"));
+        assertThat(harness.numProcessingTimeTimers())
+                .as("the restored expiry timer fired")
+                .isZero();
+    }
+
+    private void suppress(Suppression s) throws Exception {
+        harness.processElement2(new StreamRecord<>(SuppressionUpdate.add(s)));
+    }
+
+    private void send(Message m) throws Exception {
+        harness.processElement1(new StreamRecord<>(m));
+    }
+
+    private void assertNothingLeft() {
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    private static Message message(String id, String tenant, String recipient) {
+        Message m = Messages.valid(id);
+        return new Message(
+                m.messageId(),
+                tenant,
+                m.campaign(),
+                m.priority(),
+                m.fromAddress(),
+                m.fromName(),
+                m.replyTo(),
+                recipient,
+                m.recipientName(),
+                m.subject(),
+                m.headers(),
+                m.textBody(),
+                m.htmlBody(),
+                m.unsubscribeUrl(),
+                m.ipPool(),
+                m.submittedAt(),
+                m.metadata());
+    }
+
+    private List<String> forwarded() {
+        return harness.extractOutputValues().stream().map(Message::messageId).toList();
+    }
+
+    private List<Event> events() {
+        var out = harness.getSideOutput(SuppressionFunction.EVENTS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+}
