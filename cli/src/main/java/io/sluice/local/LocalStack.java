@@ -27,6 +27,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -130,6 +131,7 @@ public final class LocalStack implements AutoCloseable {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(2));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(PipelineOptions.GENERIC_TYPES, false);
+        c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         c.set(CoreOptions.DEFAULT_PARALLELISM, s.parallelism());
         c.set(RestOptions.PORT, s.webPort());
         c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");

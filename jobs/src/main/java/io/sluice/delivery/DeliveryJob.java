@@ -34,6 +34,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -102,8 +103,8 @@ public final class DeliveryJob {
 
     /**
      * An environment with the settings Sluice relies on, unless the configuration sets them:
-     * RocksDB state with incremental checkpoints, exactly-once checkpoints every 10 s, and no
-     * silent Kryo fallback.
+     * RocksDB state with incremental checkpoints and bloom filters, exactly-once checkpoints every
+     * 10 s, and no silent Kryo fallback.
      */
     public static StreamExecutionEnvironment environment(Configuration conf) {
         Configuration c = new Configuration();
@@ -112,6 +113,9 @@ public final class DeliveryJob {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(PipelineOptions.GENERIC_TYPES, false);
+        // Most state lookups miss (a new message id, an address not suppressed): bloom filters let
+        // RocksDB answer those without reading a block from disk (ADR 0003).
+        c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         c.addAll(conf);
         return StreamExecutionEnvironment.getExecutionEnvironment(c);
     }
