@@ -76,18 +76,12 @@ public final class LocalStack implements AutoCloseable {
     private final KafkaBroker broker;
     private final SimulatedInternet internet;
     private final JobClient job;
-    private final Configuration configuration;
     private volatile boolean closed;
 
-    private LocalStack(
-            KafkaBroker broker,
-            SimulatedInternet internet,
-            JobClient job,
-            Configuration configuration) {
+    private LocalStack(KafkaBroker broker, SimulatedInternet internet, JobClient job) {
         this.broker = broker;
         this.internet = internet;
         this.job = job;
-        this.configuration = configuration;
     }
 
     public static LocalStack start(Settings s) throws Exception {
@@ -110,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             DeliveryJob.build(env, conf, DeliveryJob.kafka(conf), Clock.systemUTC());
             JobClient job = env.executeAsync("sluice-delivery");
-            return new LocalStack(broker, internet, job, conf);
+            return new LocalStack(broker, internet, job);
         } catch (Exception | Error e) {
             if (internet != null) {
                 internet.close();
@@ -171,10 +165,6 @@ public final class LocalStack implements AutoCloseable {
 
     public JobClient job() {
         return job;
-    }
-
-    public Configuration configuration() {
-        return configuration;
     }
 
     /** A producer as a marketing system would use: idempotent, acks=all. */

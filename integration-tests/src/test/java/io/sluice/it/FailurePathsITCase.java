@@ -2,7 +2,6 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.delivery.intake.SendRequestCodec;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.local.LocalStack;
 import io.sluice.schema.BounceClass;
@@ -69,7 +68,9 @@ class FailurePathsITCase {
             reader.readUntil(
                     records -> {
                         for (int i = events.size(); i < records.size(); i++) {
-                            events.add(decode(records.get(i).value()));
+                            events.add(
+                                    TopicReader.decode(
+                                            records.get(i).value(), DeliveryEvent.class));
                         }
                         return events.stream().filter(DeliveryEvent::getIsFinal).count()
                                 >= recipients.size();
@@ -142,14 +143,5 @@ class FailurePathsITCase {
                 .setTextBody("Something happened.")
                 .setSubmittedAt(Instant.now())
                 .build();
-    }
-
-    private static DeliveryEvent decode(byte[] bytes) {
-        try {
-            return SendRequestCodec.decode(
-                    bytes, DeliveryEvent.class, DeliveryEvent.getClassSchema(), null);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.delivery.intake.SendRequestCodec;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.local.LocalStack;
 import io.sluice.mta.dkim.DkimVerifier;
@@ -104,7 +103,8 @@ class FirstMessageEndToEndITCase {
             events.readUntil(
                     records -> {
                         for (int i = all.size(); i < records.size(); i++) {
-                            DeliveryEvent e = decode(records.get(i).value(), DeliveryEvent.class);
+                            DeliveryEvent e =
+                                    TopicReader.decode(records.get(i).value(), DeliveryEvent.class);
                             all.add(e);
                             if (e.getIsFinal()) {
                                 assertThat(finals.put(e.getMessageId(), e))
@@ -182,7 +182,7 @@ class FirstMessageEndToEndITCase {
             List<ConsumerRecord<byte[], byte[]>> records =
                     dlq.readUntil(r -> !r.isEmpty(), Duration.ofMinutes(1));
             assertThat(records).hasSize(1);
-            DeadLetter d = decode(records.get(0).value(), DeadLetter.class);
+            DeadLetter d = TopicReader.decode(records.get(0).value(), DeadLetter.class);
             assertThat(d.getSourceTopic()).isEqualTo(Topics.SEND_REQUESTS);
             assertThat(d.getReason()).startsWith("cannot decode record");
             byte[] raw = new byte[d.getRawValue().remaining()];
@@ -251,18 +251,5 @@ class FirstMessageEndToEndITCase {
                         .setUnsubscribeUrl("https://acme.example/u/" + id)
                         .setSubmittedAt(Instant.now());
         return change.apply(b).build();
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> T decode(
-            byte[] bytes, Class<T> type) {
-        try {
-            return SendRequestCodec.decode(
-                    bytes,
-                    type,
-                    (org.apache.avro.Schema) type.getMethod("getClassSchema").invoke(null),
-                    null);
-        } catch (Exception e) {
-            throw new AssertionError("cannot decode a " + type.getSimpleName(), e);
-        }
     }
 }

@@ -1,11 +1,14 @@
 package io.sluice.it;
 
+import io.sluice.delivery.intake.SendRequestCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Predicate;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,6 +51,16 @@ final class TopicReader implements AutoCloseable {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         return List.copyOf(records);
+    }
+
+    /** A record value as Sluice writes it: plain Avro binary of the current schema. */
+    static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type) {
+        try {
+            Schema schema = (Schema) type.getMethod("getClassSchema").invoke(null);
+            return SendRequestCodec.decode(bytes, type, schema, null);
+        } catch (Exception e) {
+            throw new AssertionError("cannot decode a " + type.getSimpleName(), e);
+        }
     }
 
     @Override

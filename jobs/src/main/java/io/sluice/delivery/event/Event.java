@@ -2,6 +2,7 @@ package io.sluice.delivery.event;
 
 import io.sluice.delivery.intake.Message;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,25 +26,12 @@ public record Event(
         String bounceClass,
         Map<String, String> metadata) {
 
+    /** An event about the message itself (ACCEPTED, REJECTED, SUPPRESSED): no attempt. */
     public static Event of(Message m, EventType type, Instant at, String reason) {
-        return new Event(
-                m.messageId() + ":" + type.name().toLowerCase(java.util.Locale.ROOT),
-                m.messageId(),
-                m.tenant(),
-                m.campaign(),
-                m.recipient(),
-                type,
-                at,
-                reason,
-                null,
-                m.ipPool(),
-                null,
-                null,
-                null,
-                m.metadata());
+        return create(m, type, at, reason, null, m.ipPool(), null, null, null);
     }
 
-    /** An event about attempt {@code attempt.number()}. */
+    /** An event about attempt {@code attempt.number()}; its id carries the attempt number. */
     public static Event ofAttempt(
             Message m,
             EventType type,
@@ -54,12 +42,22 @@ public record Event(
             Attempt attempt,
             Instant nextAttemptAt,
             String bounceClass) {
+        return create(m, type, at, reason, site, pool, attempt, nextAttemptAt, bounceClass);
+    }
+
+    private static Event create(
+            Message m,
+            EventType type,
+            Instant at,
+            String reason,
+            String site,
+            String pool,
+            Attempt attempt,
+            Instant nextAttemptAt,
+            String bounceClass) {
+        String id = m.messageId() + ":" + type.name().toLowerCase(Locale.ROOT);
         return new Event(
-                m.messageId()
-                        + ":"
-                        + type.name().toLowerCase(java.util.Locale.ROOT)
-                        + ":"
-                        + attempt.number(),
+                attempt == null ? id : id + ":" + attempt.number(),
                 m.messageId(),
                 m.tenant(),
                 m.campaign(),

@@ -26,10 +26,6 @@ public record Message(
         Instant submittedAt,
         Map<String, String> metadata) {
 
-    public String recipientDomain() {
-        return recipient.substring(recipient.lastIndexOf('@') + 1);
-    }
-
     public String fromDomain() {
         return fromAddress.substring(fromAddress.lastIndexOf('@') + 1);
     }

@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -336,13 +335,6 @@ public final class LocalDnsServer implements AutoCloseable {
         } catch (TextParseException e) {
             throw new IllegalArgumentException("not a DNS name: " + name, e);
         }
-    }
-
-    /** Records currently served, for diagnostics. */
-    public List<Record> records() {
-        List<Record> all = new ArrayList<>();
-        records.values().forEach(all::addAll);
-        return all;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,7 +32,6 @@ public final class MailboxServer implements AutoCloseable {
     private final boolean keepMessages;
     private final ConcurrentLinkedQueue<ReceivedMessage> received = new ConcurrentLinkedQueue<>();
     private final Set<String> greylistPassed = ConcurrentHashMap.newKeySet();
-    private final Map<Integer, AtomicLong> replies = new ConcurrentHashMap<>();
     private final AtomicLong accepted = new AtomicLong();
 
     private MailboxServer(Builder b) {
@@ -79,19 +77,9 @@ public final class MailboxServer implements AutoCloseable {
         return accepted.get();
     }
 
-    /** How many RCPT replies with {@code code} this server gave. */
-    public long repliesWith(int code) {
-        AtomicLong n = replies.get(code);
-        return n == null ? 0 : n.get();
-    }
-
     @Override
     public void close() {
         server.stop();
-    }
-
-    private void count(int code) {
-        replies.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
     }
 
     /** One SMTP transaction (MAIL ... DATA); SubEthaSMTP makes one per transaction. */
@@ -117,22 +105,18 @@ public final class MailboxServer implements AutoCloseable {
             String domain =
                     address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
             if (!domains.contains(domain)) {
-                count(550);
                 throw new RejectException(
                         550, "5.7.1 Relaying denied: " + domain + " is not hosted here");
             }
             RecipientBehaviour behaviour = RecipientBehaviour.of(address);
             if (behaviour == RecipientBehaviour.GREYLISTED
                     && greylistPassed.add(client.getHostAddress() + "|" + from + "|" + address)) {
-                count(behaviour.code());
                 throw new RejectException(behaviour.code(), behaviour.text());
             }
             if (behaviour != RecipientBehaviour.ACCEPT
                     && behaviour != RecipientBehaviour.GREYLISTED) {
-                count(behaviour.code());
                 throw new RejectException(behaviour.code(), behaviour.text());
             }
-            count(250);
             recipients.add(address);
         }
 

@@ -114,10 +114,6 @@ public final class SimulatedInternet implements AutoCloseable {
         return server;
     }
 
-    public long acceptedCount() {
-        return servers.values().stream().mapToLong(MailboxServer::acceptedCount).sum();
-    }
-
     static InetAddress loopback(int subnet, int octet) {
         try {
             return InetAddress.getByAddress(new byte[] {127, 0, (byte) subnet, (byte) octet});

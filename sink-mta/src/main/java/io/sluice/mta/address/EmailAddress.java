@@ -45,11 +45,6 @@ public record EmailAddress(String localPart, String domain) {
         return new EmailAddress(local, ascii);
     }
 
-    /** Whether the local part needs SMTPUTF8 (RFC 6531) to be sent. */
-    public boolean needsSmtpUtf8() {
-        return localPart.chars().anyMatch(c -> c > 127);
-    }
-
     @Override
     public String toString() {
         return localPart + "@" + domain;

@@ -37,10 +37,6 @@ public record OutboundMessage(
         }
     }
 
-    public String recipientDomain() {
-        return recipient.substring(recipient.lastIndexOf('@') + 1);
-    }
-
     public String fromDomain() {
         return fromAddress.substring(fromAddress.lastIndexOf('@') + 1);
     }

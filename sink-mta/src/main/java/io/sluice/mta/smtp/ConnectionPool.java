@@ -113,17 +113,6 @@ final class ConnectionPool implements AutoCloseable {
         slot.permits.release();
     }
 
-    /** Connections currently open and idle, for metrics and tests. */
-    int idleCount() {
-        int n = 0;
-        for (Slot s : slots.values()) {
-            synchronized (s) {
-                n += s.idle.size();
-            }
-        }
-        return n;
-    }
-
     private void closeIdle() {
         Instant cutoff = clock.instant().minus(settings.idleTimeout());
         for (Slot slot : slots.values()) {
