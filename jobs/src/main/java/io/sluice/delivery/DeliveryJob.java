@@ -16,7 +16,13 @@ import io.sluice.delivery.ledger.MessageLedgerFunction;
 import io.sluice.delivery.send.AttemptOutcome;
 import io.sluice.delivery.send.DeliverySettings;
 import io.sluice.delivery.send.SmtpDeliveryFunction;
+import io.sluice.delivery.suppression.DomainSuppressionFunction;
+import io.sluice.delivery.suppression.HardBounces;
+import io.sluice.delivery.suppression.SuppressionChanges;
+import io.sluice.delivery.suppression.SuppressionFunction;
+import io.sluice.delivery.suppression.SuppressionUpdate;
 import io.sluice.schema.DeadLetter;
+import io.sluice.schema.SuppressionChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,6 +42,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -45,10 +52,13 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * The delivery job: send requests in, SMTP out, one event per state change back in Kafka.
  *
  * <pre>
- * send-requests -> decode -+-> keyBy(message id) ledger -> async SMTP attempt -+-> delivery-events
- *                          |     (dedupe, validate,                           +-> retries --+
- *                          |      hold deferred)  <-------- retries <---------------------- +
- *                          +-> dead-letters (undecodable records)
+ * send-requests -> decode -+-> keyBy(message id) ledger -> domain suppressions (broadcast)
+ *                          |     (dedupe, validate,        -> keyBy(recipient) suppressions
+ *                          |      hold deferred)              -> async SMTP attempt -+-> delivery-events
+ *                          |         ^                                               +-> retries --+
+ *                          |         +------------------- retries <-----------------------------+
+ *                          +-> dead-letters (undecodable records)        hard bounces -> suppressions
+ * suppressions -> decode -> (domain-wide: broadcast | address: keyBy(address)) --^
  * </pre>
  *
  * Output is exactly-once (Kafka transactions committed on checkpoints); the retry loop goes through
@@ -63,7 +73,9 @@ public final class DeliveryJob {
             Source<RawRecord, ?, ?> retries,
             Sink<Event> events,
             Sink<DeadLetter> deadLetters,
-            Sink<Deferred> retriesOut) {}
+            Sink<Deferred> retriesOut,
+            Source<RawRecord, ?, ?> suppressions,
+            Sink<SuppressionChange> suppressionsOut) {}
 
     private DeliveryJob() {}
 
@@ -153,9 +165,43 @@ public final class DeliveryJob {
                         .uid("message-ledger")
                         .name("message ledger");
 
+        SingleOutputStreamOperator<SuppressionUpdate> suppressionUpdates =
+                env.fromSource(io.suppressions(), WatermarkStrategy.noWatermarks(), "suppressions")
+                        .uid("source-suppressions")
+                        .process(new DecodeFunction<>(Decoders::suppressionChange, clock))
+                        .returns(SuppressionUpdate.class)
+                        .uid("decode-suppressions")
+                        .name("decode suppressions");
+        BroadcastStream<SuppressionUpdate> domainUpdates =
+                suppressionUpdates
+                        .filter(SuppressionUpdate::isDomainWide)
+                        .uid("domain-suppression-updates")
+                        .name("domain-wide suppressions")
+                        .broadcast(DomainSuppressionFunction.DOMAINS);
+
+        SingleOutputStreamOperator<Delivery> domainChecked =
+                deliveries
+                        .connect(domainUpdates)
+                        .process(new DomainSuppressionFunction())
+                        .uid("domain-suppression")
+                        .name("domain suppressions");
+
+        SingleOutputStreamOperator<Delivery> sendable =
+                domainChecked
+                        .keyBy(SuppressionFunction.byRecipient())
+                        .connect(
+                                suppressionUpdates
+                                        .filter(u -> !u.isDomainWide())
+                                        .uid("address-suppression-updates")
+                                        .name("address suppressions")
+                                        .keyBy(SuppressionFunction.byAddress()))
+                        .process(new SuppressionFunction())
+                        .uid("suppression")
+                        .name("suppression join");
+
         SingleOutputStreamOperator<AttemptOutcome> outcomes =
                 AsyncDataStream.unorderedWait(
-                                deliveries,
+                                sendable,
                                 new SmtpDeliveryFunction(settings, clock),
                                 conf.get(DeliveryOptions.ATTEMPT_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
@@ -172,7 +218,10 @@ public final class DeliveryJob {
                         .name("attempt events");
 
         attemptEvents
-                .union(deliveries.getSideOutput(MessageLedgerFunction.EVENTS))
+                .union(
+                        deliveries.getSideOutput(MessageLedgerFunction.EVENTS),
+                        domainChecked.getSideOutput(DomainSuppressionFunction.EVENTS),
+                        sendable.getSideOutput(SuppressionFunction.EVENTS))
                 .sinkTo(io.events())
                 .uid("sink-delivery-events")
                 .name("delivery events");
@@ -187,8 +236,21 @@ public final class DeliveryJob {
                 .uid("sink-retries")
                 .name("retries");
 
+        // A hard bounce suppresses the address for everyone, through the same topic operators and
+        // the feedback job write to, so that the list has one history (ADR 0003).
+        attemptEvents
+                .flatMap(HardBounces.suppressions())
+                .returns(SuppressionChange.class)
+                .uid("hard-bounce-suppressions")
+                .name("hard bounces to suppressions")
+                .sinkTo(io.suppressionsOut())
+                .uid("sink-suppressions")
+                .name("suppressions");
+
         messages.getSideOutput(DecodeFunction.DEAD_LETTERS)
-                .union(retries.getSideOutput(DecodeFunction.DEAD_LETTERS))
+                .union(
+                        retries.getSideOutput(DecodeFunction.DEAD_LETTERS),
+                        suppressionUpdates.getSideOutput(DecodeFunction.DEAD_LETTERS))
                 .sinkTo(io.deadLetters())
                 .uid("sink-dead-letters")
                 .name("dead letters");
@@ -232,7 +294,33 @@ public final class DeliveryJob {
                         new AvroRecordSerializer<Deferred>(
                                 conf.get(DeliveryOptions.RETRIES_TOPIC),
                                 d -> d.message().messageId(),
-                                Decoders::toAvro)));
+                                Decoders::toAvro)),
+                // Suppression changes are idempotent (the latest per key wins, and a replay writes
+                // the same change again), so they are read uncommitted and written at least once:
+                // a hard bounce then stops the next message within milliseconds instead of at the
+                // next checkpoint, and an open transaction of another writer never holds them
+                // back (ADR 0003).
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(servers)
+                        .setTopics(conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC))
+                        .setGroupId(conf.get(DeliveryOptions.GROUP_ID))
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("isolation.level", "read_uncommitted")
+                        .setProperty("partition.discovery.interval.ms", "60000")
+                        .build(),
+                KafkaSink.<SuppressionChange>builder()
+                        .setBootstrapServers(servers)
+                        .setRecordSerializer(
+                                new AvroRecordSerializer<SuppressionChange>(
+                                                conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC),
+                                                SuppressionChanges::topicKey,
+                                                c -> c)
+                                        .withProducerTimestamps())
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .setProperty("linger.ms", "5")
+                        .build());
     }
 
     private static KafkaSource<RawRecord> source(String servers, String topic, String group) {

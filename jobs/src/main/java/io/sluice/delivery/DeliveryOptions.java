@@ -62,6 +62,14 @@ public final class DeliveryOptions {
                     .withDescription(
                             "Internal topic of deferred messages waiting for their next attempt.");
 
+    public static final ConfigOption<String> SUPPRESSIONS_TOPIC =
+            ConfigOptions.key("sluice.topic.suppressions")
+                    .stringType()
+                    .defaultValue(Topics.SUPPRESSIONS)
+                    .withDescription(
+                            "Compacted topic of suppression changes, keyed by scope and address;"
+                                    + " the job reads it and writes hard bounces to it.");
+
     public static final ConfigOption<String> DNS_SERVER =
             ConfigOptions.key("sluice.dns.server")
                     .stringType()

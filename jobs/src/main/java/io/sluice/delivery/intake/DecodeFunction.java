@@ -19,7 +19,10 @@ public final class DecodeFunction<T> extends ProcessFunction<RawRecord, T> {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
-    /** Decoding of one record's value; throws with a message that says what is wrong. */
+    /**
+     * Decoding of one record's value; throws with a message that says what is wrong, or returns
+     * null for a record that asks for nothing (a compaction tombstone).
+     */
     @FunctionalInterface
     public interface Decoder<T> extends java.io.Serializable {
         T decode(RawRecord record) throws Exception;
@@ -49,7 +52,9 @@ public final class DecodeFunction<T> extends ProcessFunction<RawRecord, T> {
             ctx.output(DEAD_LETTERS, deadLetter(r, e));
             return;
         }
-        out.collect(value);
+        if (value != null) {
+            out.collect(value);
+        }
     }
 
     private DeadLetter deadLetter(RawRecord r, Throwable e) {

@@ -1,10 +1,13 @@
 package io.sluice.delivery.intake;
 
 import io.sluice.delivery.ledger.Deferred;
+import io.sluice.delivery.suppression.SuppressionChanges;
+import io.sluice.delivery.suppression.SuppressionUpdate;
 import io.sluice.schema.DeferredMessage;
 import io.sluice.schema.SendRequest;
+import io.sluice.schema.SuppressionChange;
 
-/** The decoders of the delivery job's two inputs. */
+/** The decoders of the delivery job's inputs. */
 public final class Decoders {
 
     private Decoders() {}
@@ -32,6 +35,22 @@ public final class Decoders {
                 d.getFirstAttemptAt(),
                 d.getNextAttemptAt(),
                 d.getLastReply());
+    }
+
+    /**
+     * A change on the compacted suppression topic; null for a tombstone, which only tells
+     * compaction to drop a key whose REMOVE has already been applied.
+     */
+    public static SuppressionUpdate suppressionChange(RawRecord r) throws Exception {
+        if (r.value() == null) {
+            return null;
+        }
+        return SuppressionChanges.toUpdate(
+                SendRequestCodec.decode(
+                        r.value(),
+                        SuppressionChange.class,
+                        SuppressionChange.getClassSchema(),
+                        r.schemaVersion()));
     }
 
     public static DeferredMessage toAvro(Deferred d) {

@@ -24,14 +24,33 @@ public final class AvroRecordSerializer<T> implements KafkaRecordSerializationSc
     private final String topic;
     private final SerializableFunction<T, String> key;
     private final SerializableFunction<T, ? extends SpecificRecord> toAvro;
+    private final boolean elementTimestamps;
 
+    /** Records carry the element's timestamp: the time of the Kafka record it came from. */
     public AvroRecordSerializer(
             String topic,
             SerializableFunction<T, String> key,
             SerializableFunction<T, ? extends SpecificRecord> toAvro) {
+        this(topic, key, toAvro, true);
+    }
+
+    private AvroRecordSerializer(
+            String topic,
+            SerializableFunction<T, String> key,
+            SerializableFunction<T, ? extends SpecificRecord> toAvro,
+            boolean elementTimestamps) {
         this.topic = topic;
         this.key = key;
         this.toAvro = toAvro;
+        this.elementTimestamps = elementTimestamps;
+    }
+
+    /**
+     * This serializer with records stamped when they are produced instead: for topics where the
+     * record's time should say when the job wrote it, not when the request that led to it came.
+     */
+    public AvroRecordSerializer<T> withProducerTimestamps() {
+        return new AvroRecordSerializer<>(topic, key, toAvro, false);
     }
 
     @Override
@@ -43,7 +62,7 @@ public final class AvroRecordSerializer<T> implements KafkaRecordSerializationSc
         return new ProducerRecord<>(
                 topic,
                 null,
-                timestamp,
+                elementTimestamps ? timestamp : null,
                 k == null ? null : k.getBytes(StandardCharsets.UTF_8),
                 SendRequestCodec.encode(toAvro.apply(value)),
                 headers);

@@ -2,6 +2,7 @@ package io.sluice.delivery.suppression;
 
 import io.sluice.mta.address.EmailAddress;
 import io.sluice.schema.SuppressionChange;
+import io.sluice.schema.SuppressionScope;
 
 /**
  * Maps the Avro {@link SuppressionChange} read from {@code sluice.suppressions} to a {@link
@@ -21,7 +22,10 @@ public final class SuppressionChanges {
     public static SuppressionUpdate toUpdate(SuppressionChange c) {
         String address;
         try {
-            address = SuppressionKey.of(c.getAddress());
+            address =
+                    c.getAddress().startsWith("@")
+                            ? SuppressionKey.ofDomain(c.getAddress().substring(1))
+                            : SuppressionKey.of(c.getAddress());
         } catch (EmailAddress.InvalidAddressException e) {
             throw new IllegalArgumentException(
                     "suppression change " + describe(c) + ": " + e.getMessage(), e);
@@ -66,6 +70,16 @@ public final class SuppressionChanges {
             case ADD -> SuppressionUpdate.add(s);
             case REMOVE -> SuppressionUpdate.remove(s);
         };
+    }
+
+    /**
+     * The topic key of a change: {@code global:<address>} or {@code tenant:<id>:<address>}, so
+     * compaction keeps the latest change per address and scope, and one partition orders them.
+     */
+    public static String topicKey(SuppressionChange c) {
+        return c.getScope() == SuppressionScope.TENANT
+                ? "tenant:" + c.getTenant() + ":" + c.getAddress()
+                : "global:" + c.getAddress();
     }
 
     // A switch rather than valueOf(name()): a symbol added to the schema fails the build here.

@@ -2,16 +2,14 @@ package io.sluice.delivery.suppression;
 
 import io.sluice.delivery.event.Event;
 import io.sluice.delivery.event.EventType;
-import io.sluice.delivery.intake.Message;
+import io.sluice.delivery.ledger.Delivery;
+import io.sluice.mta.address.EmailAddress;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -23,14 +21,15 @@ import org.apache.flink.util.OutputTag;
  * message's tenant, and passes the rest on unchanged. Why a keyed join and not a broadcast:
  * docs/adr/0003-suppression-keyed-join.md.
  *
- * <p>Key: the recipient's {@link SuppressionKey} (messages: {@link #byRecipient()}; updates: {@link
- * SuppressionUpdate#address()}). Input 1 is messages, input 2 {@link SuppressionUpdate}s. State:
- * {@code suppressions}, a map from scope ({@code global} or {@code tenant:<id>}) to the {@link
- * Suppression} in force; an address nobody suppressed has no state at all, and a lookup creates
- * none. Timers: one processing-time timer per distinct expiry, which clears the entries that lapse
- * then. State is cleared by a removal, by a replacing addition, by the expiry timer, and by a
- * lookup that finds an entry already lapsed. A suppressed message becomes a final SUPPRESSED {@link
- * Event} on {@link #EVENTS} and goes no further.
+ * <p>Key: the recipient's {@link SuppressionKey} (deliveries: {@link #byRecipient()}; updates:
+ * {@link SuppressionUpdate#address()}). Input 1 is deliveries (first attempts and retries alike, so
+ * a suppression that arrives while a message waits for its retry stops the retry), input 2 {@link
+ * SuppressionUpdate}s. State: {@code suppressions}, one value per address, the {@link
+ * SuppressionSet} of its scopes in compact bytes; an address nobody suppressed has no state at all,
+ * and a lookup creates none. Timers: one processing-time timer per distinct expiry, which drops the
+ * entries that lapse then. An address's state is cleared when its last entry goes: by a removal, by
+ * the expiry timer, or by a lookup that finds everything lapsed. A suppressed delivery becomes a
+ * final SUPPRESSED {@link Event} on {@link #EVENTS} and goes no further.
  *
  * <p>Ordering: messages and updates for one address share the key, so they meet on one subtask and
  * are processed one at a time against the same state. An update processed before a message always
@@ -43,7 +42,7 @@ import org.apache.flink.util.OutputTag;
  * output was never committed. The full argument is in the ADR.
  */
 public final class SuppressionFunction
-        extends KeyedCoProcessFunction<String, Message, SuppressionUpdate, Message> {
+        extends KeyedCoProcessFunction<String, Delivery, SuppressionUpdate, Delivery> {
 
     private static final long serialVersionUID = 1L;
 
@@ -52,12 +51,16 @@ public final class SuppressionFunction
     /** The state's name; savepoints find the state by it, so never change it. */
     static final String STATE_NAME = "suppressions";
 
-    private transient MapState<String, Suppression> suppressions;
+    private transient ValueState<byte[]> suppressions;
     private transient Counter suppressedMessages;
 
-    /** Keys a message by its recipient, the way updates are keyed. */
-    public static KeySelector<Message, String> byRecipient() {
-        return m -> SuppressionKey.of(m.recipient());
+    /**
+     * Keys a delivery by its recipient, the way updates are keyed. The ledger has validated the
+     * address; should one still not parse, its lower-cased text is the key, which no update can
+     * match wrongly because updates are normalized by the same rule.
+     */
+    public static KeySelector<Delivery, String> byRecipient() {
+        return d -> key(d.message().recipient());
     }
 
     /** Keys an update by its (already normalized) address. */
@@ -65,101 +68,122 @@ public final class SuppressionFunction
         return SuppressionUpdate::address;
     }
 
+    static String key(String recipient) {
+        try {
+            return SuppressionKey.of(recipient);
+        } catch (EmailAddress.InvalidAddressException e) {
+            return recipient.toLowerCase(Locale.ROOT);
+        }
+    }
+
     @Override
     public void open(OpenContext context) {
         suppressions =
                 getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
+                        .getState(
+                                new ValueStateDescriptor<>(
                                         STATE_NAME,
-                                        Types.STRING,
-                                        TypeInformation.of(Suppression.class)));
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         suppressedMessages = getRuntimeContext().getMetricGroup().counter("suppressedMessages");
     }
 
     @Override
-    public void processElement1(Message m, Context ctx, Collector<Message> out) throws Exception {
+    public void processElement1(Delivery d, Context ctx, Collector<Delivery> out) throws Exception {
+        // One point lookup, which RocksDB's whole-key bloom filter answers from memory for the
+        // common address nobody suppressed.
+        byte[] bytes = suppressions.value();
+        if (bytes == null) {
+            out.collect(d);
+            return;
+        }
         Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
-        // Two point lookups rather than one scan of the address's entries: a point get is what
-        // RocksDB's whole-key bloom filter answers without reading a block from disk.
-        Suppression hit = active(Suppression.GLOBAL_SCOPE, now, ctx);
-        if (hit == null && m.tenant() != null) {
-            hit = active(Suppression.tenantScope(m.tenant()), now, ctx);
+        SuppressionSet set = SuppressionSet.decode(ctx.getCurrentKey(), bytes);
+        Suppression hit = set.applying(d.message().tenant(), now);
+        SuppressionSet active = set.activeAt(now);
+        if (active.entries().size() != set.entries().size()) {
+            // Lapsed, and its timer has not fired yet (timers fire between records).
+            store(active, set, ctx);
         }
         if (hit == null) {
-            out.collect(m);
+            out.collect(d);
             return;
         }
         suppressedMessages.inc();
         ctx.output(
                 EVENTS,
                 Event.of(
-                        m,
+                        d.message(),
                         EventType.SUPPRESSED,
                         now,
                         "suppressed: " + hit.reason().label() + " (" + hit.scopeKey() + ")"));
     }
 
     @Override
-    public void processElement2(SuppressionUpdate u, Context ctx, Collector<Message> out)
+    public void processElement2(SuppressionUpdate u, Context ctx, Collector<Delivery> out)
             throws Exception {
         Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
+        byte[] bytes = suppressions.value();
+        SuppressionSet before =
+                bytes == null
+                        ? SuppressionSet.empty(u.address())
+                        : SuppressionSet.decode(u.address(), bytes);
         Suppression s = u.suppression();
-        String scope = s.scopeKey();
-        Suppression previous = suppressions.get(scope);
-        if (previous != null) {
-            suppressions.remove(scope);
-            deleteTimerIfUnused(previous, ctx);
-        }
+        SuppressionSet after = before.without(s.scopeKey());
         // An addition that has already lapsed still replaces (and so ends) what the scope had.
         if (u.action() == SuppressionUpdate.Action.ADD && s.isActiveAt(now)) {
-            suppressions.put(scope, s);
-            if (s.expiresAt() != null) {
-                ctx.timerService().registerProcessingTimeTimer(s.expiresAt().toEpochMilli());
-            }
+            after = after.with(s);
         }
+        store(after, before, ctx);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Message> out)
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Delivery> out)
             throws Exception {
-        Instant at = Instant.ofEpochMilli(timestamp);
-        List<String> lapsed = new ArrayList<>(2);
-        for (Map.Entry<String, Suppression> e : suppressions.entries()) {
-            if (!e.getValue().isActiveAt(at)) {
-                lapsed.add(e.getKey());
-            }
+        byte[] bytes = suppressions.value();
+        if (bytes == null) {
+            return;
         }
-        for (String scope : lapsed) {
-            suppressions.remove(scope);
+        SuppressionSet set = SuppressionSet.decode(ctx.getCurrentKey(), bytes);
+        SuppressionSet active = set.activeAt(Instant.ofEpochMilli(timestamp));
+        if (active.entries().size() != set.entries().size()) {
+            store(active, set, ctx);
         }
-    }
-
-    /** The suppression in force for {@code scope} at {@code now}; removes it if it has lapsed. */
-    private Suppression active(String scope, Instant now, Context ctx) throws Exception {
-        Suppression s = suppressions.get(scope);
-        if (s == null || s.isActiveAt(now)) {
-            return s;
-        }
-        // Lapsed, and its timer has not fired yet (timers fire between records, not before them).
-        suppressions.remove(scope);
-        deleteTimerIfUnused(s, ctx);
-        return null;
     }
 
     /**
-     * Deletes the expiry timer of a removed entry unless another entry of this address lapses at
-     * the same instant: timers are unique per key and timestamp, so the two share one.
+     * Writes {@code after} in place of {@code before} (clearing the state when it is empty) and
+     * moves the expiry timers along: one per distinct expiry, since timers are unique per key and
+     * timestamp.
      */
-    private void deleteTimerIfUnused(Suppression removed, Context ctx) throws Exception {
-        if (removed.expiresAt() == null) {
-            return;
+    private void store(SuppressionSet after, SuppressionSet before, Context ctx) throws Exception {
+        if (after.isEmpty()) {
+            suppressions.clear();
+        } else {
+            suppressions.update(after.encode());
         }
-        for (Suppression other : suppressions.values()) {
-            if (removed.expiresAt().equals(other.expiresAt())) {
-                return;
+        for (Suppression gone : before.entries()) {
+            if (gone.expiresAt() != null && !expiresAt(after, gone.expiresAt())) {
+                ctx.timerService().deleteProcessingTimeTimer(timerOf(gone.expiresAt()));
             }
         }
-        ctx.timerService().deleteProcessingTimeTimer(removed.expiresAt().toEpochMilli());
+        for (Suppression kept : after.entries()) {
+            if (kept.expiresAt() != null && !expiresAt(before, kept.expiresAt())) {
+                ctx.timerService().registerProcessingTimeTimer(timerOf(kept.expiresAt()));
+            }
+        }
+    }
+
+    private static boolean expiresAt(SuppressionSet set, Instant at) {
+        for (Suppression s : set.entries()) {
+            if (at.equals(s.expiresAt())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** State keeps whole seconds, so the timer does too: it fires when the stored entry lapses. */
+    private static long timerOf(Instant expiresAt) {
+        return expiresAt.getEpochSecond() * 1000;
     }
 }

@@ -36,4 +36,19 @@ public final class SuppressionKey {
         EmailAddress parsed = EmailAddress.parse(address);
         return parsed.localPart().toLowerCase(Locale.ROOT) + "@" + parsed.domain();
     }
+
+    /**
+     * The key of every address at {@code domain}: {@code @} and the domain in the form {@link #of}
+     * gives it.
+     *
+     * @throws EmailAddress.InvalidAddressException if it is not a domain a mailbox can have
+     */
+    public static String ofDomain(String domain) {
+        return "@" + EmailAddress.parse("postmaster@" + domain).domain();
+    }
+
+    /** The domain part of a key made by {@link #of}, with its {@code @}: {@code @example.com}. */
+    public static String domainOf(String key) {
+        return key.substring(key.lastIndexOf('@'));
+    }
 }

@@ -22,8 +22,16 @@ public record SuppressionUpdate(Action action, Suppression suppression) {
         return new SuppressionUpdate(Action.REMOVE, s);
     }
 
-    /** The normalized address: the key of the suppression join. */
+    /** The normalized address (the key of the suppression join), or {@code @domain}. */
     public String address() {
         return suppression.address();
+    }
+
+    /**
+     * Whether it applies to every address at a domain ({@code @domain}): suppressed and spam-trap
+     * domains, which are few and are broadcast rather than keyed (ADR 0003).
+     */
+    public boolean isDomainWide() {
+        return suppression.address().startsWith("@");
     }
 }

@@ -6,6 +6,7 @@ import io.sluice.delivery.event.Event;
 import io.sluice.delivery.event.EventType;
 import io.sluice.delivery.intake.Message;
 import io.sluice.delivery.intake.Messages;
+import io.sluice.delivery.ledger.Delivery;
 import io.sluice.delivery.suppression.Suppression.Reason;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ class SuppressionFunctionTest {
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
     private static final String READER = "reader@gmail.com";
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, Message, SuppressionUpdate, Message>
+    private KeyedTwoInputStreamOperatorTestHarness<String, Delivery, SuppressionUpdate, Delivery>
             harness;
 
     @AfterEach
@@ -43,7 +44,7 @@ class SuppressionFunctionTest {
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<
-                    String, Message, SuppressionUpdate, Message>
+                    String, Delivery, SuppressionUpdate, Delivery>
             newHarness(String backend) throws Exception {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
@@ -76,6 +77,21 @@ class SuppressionFunctionTest {
                             assertThat(e.reason()).isEqualTo("suppressed: complaint (tenant:acme)");
                             assertThat(e.occurredAt()).isEqualTo(T0);
                         });
+    }
+
+    @Test
+    void aSuppressionThatArrivesWhileAMessageWaitsForItsRetryStopsTheRetry() throws Exception {
+        open("rocksdb");
+        Delivery first = message("m-1", "acme", READER);
+        send(first);
+        suppress(Suppression.global(READER, Reason.HARD_BOUNCE, "m-0:bounced:1", T0, null));
+
+        send(new Delivery(first.message(), 2, T0));
+
+        assertThat(forwarded()).containsExactly("m-1");
+        assertThat(events())
+                .extracting(Event::messageId, Event::type)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("m-1", EventType.SUPPRESSED));
     }
 
     @Test
@@ -274,8 +290,8 @@ class SuppressionFunctionTest {
         harness.processElement2(new StreamRecord<>(SuppressionUpdate.add(s)));
     }
 
-    private void send(Message m) throws Exception {
-        harness.processElement1(new StreamRecord<>(m));
+    private void send(Delivery d) throws Exception {
+        harness.processElement1(new StreamRecord<>(d));
     }
 
     private void assertNothingLeft() {
@@ -283,30 +299,33 @@ class SuppressionFunctionTest {
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
-    private static Message message(String id, String tenant, String recipient) {
+    private static Delivery message(String id, String tenant, String recipient) {
         Message m = Messages.valid(id);
-        return new Message(
-                m.messageId(),
-                tenant,
-                m.campaign(),
-                m.priority(),
-                m.fromAddress(),
-                m.fromName(),
-                m.replyTo(),
-                recipient,
-                m.recipientName(),
-                m.subject(),
-                m.headers(),
-                m.textBody(),
-                m.htmlBody(),
-                m.unsubscribeUrl(),
-                m.ipPool(),
-                m.submittedAt(),
-                m.metadata());
+        return new Delivery(
+                new Message(
+                        m.messageId(),
+                        tenant,
+                        m.campaign(),
+                        m.priority(),
+                        m.fromAddress(),
+                        m.fromName(),
+                        m.replyTo(),
+                        recipient,
+                        m.recipientName(),
+                        m.subject(),
+                        m.headers(),
+                        m.textBody(),
+                        m.htmlBody(),
+                        m.unsubscribeUrl(),
+                        m.ipPool(),
+                        m.submittedAt(),
+                        m.metadata()),
+                1,
+                null);
     }
 
     private List<String> forwarded() {
-        return harness.extractOutputValues().stream().map(Message::messageId).toList();
+        return harness.extractOutputValues().stream().map(d -> d.message().messageId()).toList();
     }
 
     private List<Event> events() {
