@@ -1,0 +1,315 @@
+package io.sluice.delivery.suppression;
+
+import io.sluice.delivery.intake.Message;
+import io.sluice.delivery.intake.Priority;
+import io.sluice.delivery.ledger.Delivery;
+import io.sluice.delivery.suppression.Suppression.Reason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+
+/**
+ * The suppression join's benchmark (run by {@code bench/suppression}, not by the test suite): loads
+ * N generated suppressed addresses into the real {@link SuppressionFunction} on RocksDB with bloom
+ * filters, then measures negative and positive lookups per second on one thread, bytes on disk per
+ * address, checkpoint and restore times; and the same load and lookups on the heap state backend
+ * for a smaller N as the baseline of the same run. Prints a table and, last, the line {@code
+ * suppression-bench: addresses=N negative-lookups-per-s=N bytes-per-address=N load-per-s=N}.
+ */
+public final class SuppressionBench {
+
+    private static final String SLOT_MEMORY = "640mb";
+    private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
+    private static final String[] FIRST = {
+        "anna", "ben", "carla", "david", "emma", "felix", "grace", "hugo", "ines", "jonas", "kim",
+        "lena", "maria", "noah", "olga", "paul", "rosa", "sam", "tina", "yusuf"
+    };
+    private static final String[] LAST = {
+        "smith", "mueller", "garcia", "rossi", "dubois", "kowalski", "nguyen", "silva", "jansen",
+        "novak", "ivanova", "tanaka", "okafor", "berg", "larsen", "costa", "weber", "moreau"
+    };
+    private static final String[] DOMAINS = {
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "yahoo.com",
+        "outlook.com",
+        "hotmail.com",
+        "icloud.com",
+        "aol.com",
+        "gmx.de",
+        "web.de",
+        "orange.fr",
+        "comcast.net",
+        "mail.ru",
+        "qq.com"
+    };
+
+    private record Figures(
+            String backend,
+            long addresses,
+            double loadPerS,
+            double negativePerS,
+            double positivePerS,
+            long diskBytes,
+            long checkpointBytes,
+            double checkpointS,
+            double restoreS) {}
+
+    public static void main(String[] args) throws Exception {
+        long n = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 100_000_000L;
+        Path work = Path.of(args.length > 1 ? args[1] : "target/bench-suppression");
+        long lookups = Math.min(n, 5_000_000L);
+        long baselineN = Math.min(n, 2_000_000L);
+        deleteTree(work);
+
+        Figures heap = run("heap (baseline)", new HashMapStateBackend(), baselineN, lookups, work);
+        Configuration conf = new Configuration();
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        // What a task slot gets from a TaskManager with ~1.3 GB of managed memory for two slots;
+        // the test harness has next to no managed memory, which would flush a file every few KB.
+        conf.set(RocksDBOptions.FIX_PER_SLOT_MEMORY_SIZE, MemorySize.parse(SLOT_MEMORY));
+        EmbeddedRocksDBStateBackend rocks =
+                new EmbeddedRocksDBStateBackend(true)
+                        .configure(conf, SuppressionBench.class.getClassLoader());
+        rocks.setDbStoragePath(work.resolve("rocksdb").toAbsolutePath().toString());
+        Figures rocksdb = run("rocksdb + bloom", rocks, n, lookups, work);
+        System.out.println(
+                "RocksDB: bloom filters on, "
+                        + SLOT_MEMORY
+                        + " per slot (memtables + block cache), lookups spread uniformly over the"
+                        + " list, one thread calling the operator; RocksDB's flush and compaction"
+                        + " threads run beside it.");
+
+        System.out.printf(
+                Locale.ROOT,
+                "%n%-18s %12s %12s %14s %14s %12s %12s %12s %12s%n",
+                "state backend",
+                "addresses",
+                "load/s",
+                "negative/s",
+                "positive/s",
+                "disk B/addr",
+                "ckpt B/addr",
+                "checkpoint s",
+                "restore s");
+        for (Figures f : List.of(heap, rocksdb)) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-18s %12d %12.0f %14.0f %14.0f %12s %12.1f %12.1f %12.1f%n",
+                    f.backend(),
+                    f.addresses(),
+                    f.loadPerS(),
+                    f.negativePerS(),
+                    f.positivePerS(),
+                    f.diskBytes() < 0
+                            ? "-"
+                            : String.format(
+                                    Locale.ROOT, "%.1f", (double) f.diskBytes() / f.addresses()),
+                    (double) f.checkpointBytes() / f.addresses(),
+                    f.checkpointS(),
+                    f.restoreS());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "suppression-bench: addresses=%d negative-lookups-per-s=%.0f bytes-per-address=%.0f"
+                        + " load-per-s=%.0f%n",
+                rocksdb.addresses(),
+                rocksdb.negativePerS(),
+                (double) rocksdb.diskBytes() / rocksdb.addresses(),
+                rocksdb.loadPerS());
+    }
+
+    private static Figures run(String name, StateBackend backend, long n, long lookups, Path work)
+            throws Exception {
+        var harness = harness(backend, work);
+        harness.open();
+        harness.setProcessingTime(NOW.toEpochMilli());
+
+        System.err.printf(Locale.ROOT, "%s: loading %d addresses%n", name, n);
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+            harness.processElement2(
+                    new StreamRecord<>(
+                            SuppressionUpdate.add(
+                                    Suppression.global(
+                                            address(i), Reason.HARD_BOUNCE, null, NOW, null))));
+            if (i % 5_000_000 == 4_999_999) {
+                System.err.printf(
+                        Locale.ROOT, "%s: %d loaded, %.0f/s%n", name, i + 1, (i + 1) / seconds(t0));
+            }
+        }
+        double loadPerS = n / seconds(t0);
+
+        double negativePerS = lookups(harness, n, lookups, false);
+        double positivePerS = lookups(harness, n, lookups, true);
+        if (harness.getOutput().size() != lookups) {
+            throw new IllegalStateException(
+                    "expected "
+                            + lookups
+                            + " deliveries forwarded, got "
+                            + harness.getOutput().size());
+        }
+        harness.getOutput().clear();
+
+        t0 = System.nanoTime();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, NOW.toEpochMilli());
+        double checkpointS = seconds(t0);
+        long diskBytes = backend instanceof EmbeddedRocksDBStateBackend ? sstBytes(work) : -1;
+        harness.close();
+
+        var restored = harness(backend, work);
+        t0 = System.nanoTime();
+        restored.setup();
+        restored.initializeState(snapshot);
+        restored.open();
+        double restoreS = seconds(t0);
+        restored.setProcessingTime(NOW.toEpochMilli());
+        // The restored state answers: a suppressed address is still suppressed.
+        restored.processElement1(new StreamRecord<>(delivery(address(n / 2))));
+        if (!restored.getOutput().isEmpty()) {
+            throw new IllegalStateException("restored state lost address " + address(n / 2));
+        }
+        restored.close();
+        deleteTree(work);
+        return new Figures(
+                name,
+                n,
+                loadPerS,
+                negativePerS,
+                positivePerS,
+                diskBytes,
+                snapshot.getStateSize(),
+                checkpointS,
+                restoreS);
+    }
+
+    private static double lookups(
+            KeyedTwoInputStreamOperatorTestHarness<String, Delivery, SuppressionUpdate, Delivery> h,
+            long n,
+            long lookups,
+            boolean suppressed)
+            throws Exception {
+        long t0 = System.nanoTime();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (long i = 0; i < lookups; i++) {
+            // Spread over the whole list, so the lookups are not served by one cached block.
+            long index = random.nextLong(n);
+            h.processElement1(
+                    new StreamRecord<>(delivery(suppressed ? address(index) : address(n + index))));
+            if (suppressed && i % 100_000 == 0) {
+                h.getSideOutput(SuppressionFunction.EVENTS).clear();
+            }
+        }
+        if (suppressed) {
+            h.getSideOutput(SuppressionFunction.EVENTS).clear();
+        }
+        return lookups / seconds(t0);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, Delivery, SuppressionUpdate, Delivery>
+            harness(StateBackend backend, Path work) throws Exception {
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new SuppressionFunction()),
+                        SuppressionFunction.byRecipient(),
+                        SuppressionFunction.byAddress(),
+                        Types.STRING);
+        h.setStateBackend(backend);
+        h.setCheckpointStorage(
+                new FileSystemCheckpointStorage(work.resolve("checkpoints").toUri()));
+        return h;
+    }
+
+    /**
+     * The i-th generated address, different for every i: a first and last name, i in base 36, and a
+     * domain weighted like a consumer list (about 30 characters, like real lists).
+     */
+    static String address(long i) {
+        long h = i * 0x9E3779B97F4A7C15L;
+        int a = (int) ((h >>> 8) & 0xffff);
+        return FIRST[a % FIRST.length]
+                + (a % 3 == 0 ? "." : a % 3 == 1 ? "_" : "")
+                + LAST[(a >>> 5) % LAST.length]
+                + Long.toString(i, 36)
+                + "@"
+                + DOMAINS[(int) ((h >>> 32) & 0x7fffffff) % DOMAINS.length];
+    }
+
+    private static Delivery delivery(String recipient) {
+        return new Delivery(
+                new Message(
+                        "m",
+                        "acme",
+                        null,
+                        Priority.MARKETING,
+                        "news@acme.example",
+                        null,
+                        null,
+                        recipient,
+                        null,
+                        "s",
+                        Map.of(),
+                        "t",
+                        null,
+                        null,
+                        null,
+                        NOW,
+                        Map.of()),
+                1,
+                null);
+    }
+
+    private static long sstBytes(Path work) throws IOException {
+        try (Stream<Path> files = Files.walk(work.resolve("rocksdb"))) {
+            return files.filter(p -> p.toString().endsWith(".sst"))
+                    .mapToLong(
+                            p -> {
+                                try {
+                                    return Files.size(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            })
+                    .sum();
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.forEach(paths::add);
+        }
+        for (int i = paths.size() - 1; i >= 0; i--) {
+            Files.delete(paths.get(i));
+        }
+    }
+}
