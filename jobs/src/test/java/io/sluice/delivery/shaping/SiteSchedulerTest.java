@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The scheduler's decisions with time driven by hand: no clock, no sleeping, no Flink. */
-class SiteSchedulerTest {
+public class SiteSchedulerTest {
 
     static final long T0 = Instant.parse("2026-11-28T10:00:00Z").toEpochMilli();
     static final String SITE = "yahoo";
@@ -43,7 +43,7 @@ class SiteSchedulerTest {
                 PoolPolicy.of(ips, dedicated, "shared"));
     }
 
-    static Delivery delivery(
+    public static Delivery delivery(
             String id, String tenant, Priority priority, String pool, int attempt) {
         Message v = Messages.valid(id);
         Message m =
