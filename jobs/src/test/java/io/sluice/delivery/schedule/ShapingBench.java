@@ -14,9 +14,11 @@ import io.sluice.delivery.shaping.SiteSchedulerTest;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
@@ -40,7 +42,16 @@ public final class ShapingBench {
         double rocks = 0;
         for (int r = 1; r <= rounds; r++) {
             heap = run("heap", new HashMapStateBackend(), messages, r);
-            rocks = run("rocksdb", new EmbeddedRocksDBStateBackend(), messages, r);
+            // The job's RocksDB settings (DeliveryJob.environment): bloom filters on.
+            Configuration conf = new Configuration();
+            conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+            rocks =
+                    run(
+                            "rocksdb",
+                            new EmbeddedRocksDBStateBackend()
+                                    .configure(conf, ShapingBench.class.getClassLoader()),
+                            messages,
+                            r);
         }
         System.out.printf("rocksdb / heap (last round): %.2f%n", rocks / heap);
         System.out.println("shaping-bench: decisions-per-s-per-core=" + Math.round(rocks));
