@@ -1,0 +1,245 @@
+package io.sluice.delivery.schedule;
+
+import io.sluice.delivery.ledger.Delivery;
+import io.sluice.delivery.shaping.Control;
+import io.sluice.delivery.shaping.Controls;
+import io.sluice.delivery.shaping.QueueIndex;
+import io.sluice.delivery.shaping.QueueStore;
+import io.sluice.delivery.shaping.Release;
+import io.sluice.delivery.shaping.SitePacing;
+import io.sluice.delivery.shaping.SiteScheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The delivery scheduler at the edge of Flink: holds each key's queue and pacing in keyed state and
+ * lets {@link SiteScheduler} decide. docs/design/scheduling.md has the whole picture.
+ *
+ * <p>Key: {@code site#shard} ({@link SiteKeys}). State: {@code queue-index} (the lanes, a few bytes
+ * per tenant), {@code queue} (one entry per waiting message, so RocksDB reads and writes one
+ * message at a time, never the whole queue) and {@code pacing} (per sending IP that sent to the
+ * site recently). Timer: one processing-time timer per key, at the next time a message's turn and
+ * token are due, or when an idle key's pacing lapses. All three states and the timer are cleared
+ * when the last message has left and the pacing carries nothing more (normally one send interval
+ * later; a lowered pace or a pause is remembered for its duration). Broadcast state {@code
+ * controls}: the control stream's decisions in force, latest per scope.
+ */
+public final class SiteSchedulerFunction
+        extends KeyedBroadcastProcessFunction<String, ScheduleInput, Control, Release> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final MapStateDescriptor<String, Control> CONTROLS =
+            new MapStateDescriptor<>("controls", Types.STRING, TypeInformation.of(Control.class));
+
+    /** Releases per timer callback, so one busy key cannot hold the task thread for long. */
+    static final int MAX_RELEASES_PER_CALL = 1000;
+
+    private final SiteScheduler scheduler;
+
+    private transient ValueState<byte[]> indexState;
+    private transient MapState<Long, Delivery> queue;
+    private transient ValueState<byte[]> pacingState;
+    private transient Controls controls;
+    private transient Map<String, Map<String, Long>> depthBySite;
+
+    public SiteSchedulerFunction(SiteScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        indexState =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("queue-index", byte[].class));
+        queue =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "queue", Types.LONG, TypeInformation.of(Delivery.class)));
+        pacingState =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("pacing", byte[].class));
+        depthBySite = new ConcurrentHashMap<>();
+    }
+
+    @Override
+    public void processElement(ScheduleInput in, ReadOnlyContext ctx, Collector<Release> out)
+            throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        Controls c = controls(ctx);
+        QueueIndex index = QueueIndex.fromBytes(indexState.value());
+        if (in.delivery() != null) {
+            scheduler.enqueue(index, store(), in.delivery(), c, now);
+            // A new message may be due at once (a transactional one, another pool): look now.
+            wake(index, ctx.timerService(), now);
+            depth(ctx.getCurrentKey(), index.size());
+        } else if (in.feedback() != null) {
+            SitePacing pacing = SitePacing.fromBytes(pacingState.value());
+            scheduler.feedback(pacing, in.feedback(), c, now);
+            if (pacing.isEmpty()) {
+                pacingState.clear();
+            } else {
+                pacingState.update(pacing.toBytes());
+                if (index.wakeAt() == 0) {
+                    // Idle key: settle (and clear) when the pacing lapses.
+                    wake(index, ctx.timerService(), now);
+                }
+            }
+            if (index.wakeAt() == 0 && index.size() == 0) {
+                return; // nothing queued, nothing remembered: no state written
+            }
+        }
+        indexState.update(index.toBytes());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Release> out)
+            throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        QueueIndex index = QueueIndex.fromBytes(indexState.value());
+        if (index.wakeAt() != timestamp) {
+            return; // superseded by an earlier timer
+        }
+        index.wakeAt(0);
+        SitePacing pacing = SitePacing.fromBytes(pacingState.value());
+        String key = ctx.getCurrentKey();
+        long next = -1;
+        if (index.size() > 0) {
+            next =
+                    scheduler.release(
+                            SiteKeys.site(key),
+                            SiteKeys.shard(key),
+                            index,
+                            pacing,
+                            store(),
+                            controls(ctx),
+                            now,
+                            MAX_RELEASES_PER_CALL,
+                            out::collect);
+            depth(key, index.size());
+        }
+        if (next < 0) {
+            next = scheduler.settle(SiteKeys.site(key), pacing, now);
+        }
+        if (next < 0) {
+            // Every queue entry was removed as its message left; a clear() here would be a range
+            // scan in RocksDB for nothing.
+            indexState.clear();
+            pacingState.clear();
+            depth(key, 0);
+            return;
+        }
+        wakeAt(index, ctx.timerService(), Math.max(next, now));
+        indexState.update(index.toBytes());
+        if (pacing.isEmpty()) {
+            pacingState.clear();
+        } else {
+            pacingState.update(pacing.toBytes());
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(Control control, Context ctx, Collector<Release> out)
+            throws Exception {
+        ctx.getBroadcastState(CONTROLS).put(control.scope(), control);
+        List<Control> all = new ArrayList<>();
+        for (var e : ctx.getBroadcastState(CONTROLS).entries()) {
+            all.add(e.getValue());
+        }
+        controls = new Controls(all);
+    }
+
+    private Controls controls(ReadOnlyContext ctx) throws Exception {
+        if (controls == null) {
+            List<Control> all = new ArrayList<>();
+            for (var e : ctx.getBroadcastState(CONTROLS).immutableEntries()) {
+                all.add(e.getValue());
+            }
+            controls = all.isEmpty() ? Controls.NONE : new Controls(all);
+        }
+        return controls;
+    }
+
+    /** One timer per key: move it earlier to {@code t} if it is later or absent. */
+    private static void wake(
+            QueueIndex index, org.apache.flink.streaming.api.TimerService timers, long t) {
+        if (index.wakeAt() == 0 || index.wakeAt() > t) {
+            wakeAt(index, timers, t);
+        }
+    }
+
+    private static void wakeAt(
+            QueueIndex index, org.apache.flink.streaming.api.TimerService timers, long t) {
+        if (index.wakeAt() != 0 && index.wakeAt() != t) {
+            timers.deleteProcessingTimeTimer(index.wakeAt());
+        }
+        timers.registerProcessingTimeTimer(t);
+        index.wakeAt(t);
+    }
+
+    private QueueStore store() {
+        return new QueueStore() {
+            @Override
+            public Delivery get(long entryKey) {
+                try {
+                    return queue.get(entryKey);
+                } catch (Exception e) {
+                    throw new IllegalStateException("queue state unreadable", e);
+                }
+            }
+
+            @Override
+            public void put(long entryKey, Delivery delivery) {
+                try {
+                    queue.put(entryKey, delivery);
+                } catch (Exception e) {
+                    throw new IllegalStateException("queue state unwritable", e);
+                }
+            }
+
+            @Override
+            public void remove(long entryKey) {
+                try {
+                    queue.remove(entryKey);
+                } catch (Exception e) {
+                    throw new IllegalStateException("queue state unwritable", e);
+                }
+            }
+        };
+    }
+
+    /** Queue depth per site (the sum over its shards on this subtask) as a gauge. */
+    private void depth(String key, long size) {
+        String site = SiteKeys.site(key);
+        Map<String, Long> shards =
+                depthBySite.computeIfAbsent(
+                        site,
+                        s -> {
+                            Map<String, Long> m = new ConcurrentHashMap<>();
+                            getRuntimeContext()
+                                    .getMetricGroup()
+                                    .addGroup("site", s)
+                                    .gauge(
+                                            "queueDepth",
+                                            (Gauge<Long>)
+                                                    () ->
+                                                            m.values().stream()
+                                                                    .mapToLong(Long::longValue)
+                                                                    .sum());
+                            return m;
+                        });
+        shards.put(key, size);
+    }
+}

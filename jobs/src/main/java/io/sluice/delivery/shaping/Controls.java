@@ -1,0 +1,92 @@
+package io.sluice.delivery.shaping;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The control decisions in force, indexed for the scheduler's questions: the rate override of an IP
+ * at a site, its warm-up quota, whether it may send there, where a tenant's mail goes.
+ */
+public final class Controls {
+
+    /** No decisions: every IP active and warm, the rules' rates, the requested pools. */
+    public static final Controls NONE = new Controls(java.util.List.of());
+
+    private final Map<String, Control> rates = new HashMap<>();
+    private final Map<String, Control> quotas = new HashMap<>();
+    private final Map<String, Control> ipStatus = new HashMap<>();
+    private final Map<String, Control> tenants = new HashMap<>();
+
+    public Controls(Collection<Control> controls) {
+        for (Control c : controls) {
+            switch (c.type()) {
+                case RATE_OVERRIDE -> rates.put(key(c.sendingIp(), c.site()), c);
+                case WARMUP_QUOTA -> quotas.put(key(c.sendingIp(), c.site()), c);
+                case IP_STATUS -> ipStatus.put(key(c.sendingIp(), c.site()), c);
+                case TENANT_STATUS -> tenants.put(c.tenant(), c);
+            }
+        }
+    }
+
+    public boolean isEmpty() {
+        return rates.isEmpty() && quotas.isEmpty() && ipStatus.isEmpty() && tenants.isEmpty();
+    }
+
+    /** The override for {@code ip} at {@code site}, else for the site, else none. */
+    public Optional<Rate> rate(String site, String ip, long now) {
+        Control c = first(rates, now, key(ip, site), key(null, site));
+        return c == null ? Optional.empty() : Optional.of(Rate.parse(c.rate()));
+    }
+
+    /** Messages a day {@code ip} may send to {@code site} while warming up; -1 when warm. */
+    public long quota(String site, String ip, long now) {
+        Control c = first(quotas, now, key(ip, site), key(ip, null));
+        return c == null || c.quotaPerDay() == null ? -1 : c.quotaPerDay();
+    }
+
+    /**
+     * Until when {@code ip} may not send to {@code site} by decision (PAUSED, BLOCKED, RETIRED, at
+     * the site or everywhere); 0 when it may.
+     */
+    public long ipStoppedUntil(String site, String ip, long now) {
+        Control c = first(ipStatus, now, key(ip, site), key(ip, null));
+        if (c == null) {
+            return 0;
+        }
+        return switch (c.status()) {
+            case "PAUSED", "BLOCKED", "RETIRED" ->
+                    c.expiresAt() == null ? Long.MAX_VALUE : c.expiresAt().toEpochMilli();
+            default -> 0;
+        };
+    }
+
+    /** The pool a QUARANTINED tenant was moved to; empty otherwise. */
+    public Optional<String> tenantPool(String tenant, long now) {
+        Control c = tenants.get(tenant);
+        if (c == null || !c.inForce(now) || !"QUARANTINED".equals(c.status())) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(c.pool());
+    }
+
+    public boolean tenantPaused(String tenant, long now) {
+        Control c = tenants.get(tenant);
+        return c != null && c.inForce(now) && "PAUSED".equals(c.status());
+    }
+
+    private static Control first(Map<String, Control> m, long now, String... keys) {
+        for (String k : keys) {
+            Control c = m.get(k);
+            if (c != null && c.inForce(now)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static String key(String ip, String site) {
+        return (ip == null ? "" : ip) + "@" + (site == null ? "" : site);
+    }
+}

@@ -1,0 +1,84 @@
+package io.sluice.delivery.shaping;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * The shaping of one site, or of one sending IP at a site: how fast, over how many connections, and
+ * how the pace adapts to what the site answers. docs/design/scheduling.md gives the algorithm each
+ * parameter belongs to.
+ *
+ * @param rate messages per sending IP at the site, before adaptation
+ * @param connections most connections one sending IP holds to the site
+ * @param perConnection messages carried by one connection before it is reopened
+ * @param shards scheduler keys the site is spread over (site-level only; a third of all mail goes
+ *     to Google, more than one subtask should pace it)
+ * @param decrease factor applied to the pace on a throttle reply (multiplicative decrease)
+ * @param floor lowest adaptive factor: a throttled IP still sends {@code floor x rate}
+ * @param decreaseGap replies to mail already on the wire arrive together; one decrease per gap
+ * @param recoverStep added to the factor per step of recovery (additive increase)
+ * @param recoverEvery at most one recovery step per this period, and only on a success
+ * @param pause how long a block reply pauses the IP at the site when no response rule says
+ * @param deadAfter consecutive connection failures that mark the site dead
+ * @param deadProbe wait before the first probe of a dead site; doubles per failed probe
+ * @param deadProbeMax longest wait between probes
+ * @param forget how long an idle site's adaptive state is kept after its last message left
+ */
+public record SiteRule(
+        Rate rate,
+        int connections,
+        int perConnection,
+        int shards,
+        double decrease,
+        double floor,
+        Duration decreaseGap,
+        double recoverStep,
+        Duration recoverEvery,
+        Duration pause,
+        int deadAfter,
+        Duration deadProbe,
+        Duration deadProbeMax,
+        Duration forget)
+        implements Serializable {
+
+    /**
+     * Built-in values for a site nobody wrote rules for: KumoMTA's defaults for the limits
+     * (connection_limit 10, max_deliveries_per_connection 100, max_message_rate 100/s), Postfix's
+     * backoff bounds for dead sites (minimal_backoff_time 300 s, maximal_backoff_time 4000 s).
+     */
+    public static SiteRule builtIn() {
+        return new SiteRule(
+                Rate.parse("100/s"),
+                10,
+                100,
+                1,
+                0.5,
+                0.05,
+                Duration.ofSeconds(1),
+                0.05,
+                Duration.ofSeconds(10),
+                Duration.ofHours(1),
+                10,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(4000),
+                Duration.ofMinutes(10));
+    }
+
+    public SiteRule withRate(Rate r) {
+        return new SiteRule(
+                r,
+                connections,
+                perConnection,
+                shards,
+                decrease,
+                floor,
+                decreaseGap,
+                recoverStep,
+                recoverEvery,
+                pause,
+                deadAfter,
+                deadProbe,
+                deadProbeMax,
+                forget);
+    }
+}

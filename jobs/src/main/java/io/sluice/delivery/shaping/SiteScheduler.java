@@ -1,0 +1,458 @@
+package io.sluice.delivery.shaping;
+
+import io.sluice.bounce.classify.BounceAction;
+import io.sluice.delivery.intake.Priority;
+import io.sluice.delivery.ledger.Delivery;
+import io.sluice.delivery.shaping.QueueIndex.Lane;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Decides, for one scheduler key (a site or a shard of it), which queued message goes next, when,
+ * and from which sending IP; and adapts each IP's pace to what the site answers. Holds no state of
+ * its own: the caller passes the key's {@link QueueIndex}, {@link SitePacing} and {@link
+ * QueueStore}, so the same logic runs on Flink's keyed state and on plain maps. The algorithm and
+ * its parameters are in docs/design/scheduling.md; times are epoch milliseconds.
+ */
+public final class SiteScheduler implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** When nothing can be sent for a reason only a control decision lifts: look again then. */
+    static final long RECHECK_MILLIS = 5_000;
+
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private final ShapingRules rules;
+    private final ResponseRules responses;
+    private final PoolPolicy pools;
+
+    public SiteScheduler(ShapingRules rules, ResponseRules responses, PoolPolicy pools) {
+        this.rules = rules;
+        this.responses = responses;
+        this.pools = pools;
+    }
+
+    public ShapingRules rules() {
+        return rules;
+    }
+
+    /**
+     * Adds {@code d} to the end of its lane: by priority, tenant and requested pool; a retry goes
+     * to a lane of its own that sticks to the IP its pool's hash gives it.
+     */
+    public void enqueue(QueueIndex index, QueueStore store, Delivery d, Controls c, long now) {
+        var m = d.message();
+        String requested = m.ipPool() == null ? "" : m.ipPool();
+        String sticky = "";
+        if (d.attempt() > 1) {
+            String pool = pools.poolFor(m.tenant(), m.ipPool(), c, now);
+            sticky = pools.sticky(pool, m.messageId());
+        }
+        Priority p = m.priority() == null ? Priority.MARKETING : m.priority();
+        Lane lane = index.lane(p, m.tenant(), requested, sticky);
+        store.put(QueueIndex.entryKey(lane.id, lane.tail), d);
+        lane.tail++;
+        index.size++;
+    }
+
+    /**
+     * Releases, in order, every message whose turn and token are due at {@code now}, at most {@code
+     * max}. Transactional lanes are served before marketing ones; within a priority the lanes take
+     * turns (round robin), so one tenant's blast does not hold back another's few messages.
+     *
+     * @return when to look again: {@code now} when {@code max} was reached, -1 when the queue is
+     *     empty
+     */
+    public long release(
+            String site,
+            int shard,
+            QueueIndex index,
+            SitePacing pacing,
+            QueueStore store,
+            Controls c,
+            long now,
+            int max,
+            Consumer<Release> out) {
+        int released = 0;
+        long next = Long.MAX_VALUE;
+        int shards = rules.shards(site);
+        while (index.size > 0) {
+            if (released >= max) {
+                return now;
+            }
+            if (pacing.deadUntil > now) {
+                return pacing.deadUntil;
+            }
+            boolean probe = pacing.deadUntil > 0;
+            boolean found = false;
+            for (int p = 0; p < index.lanes.size() && !found; p++) {
+                List<Lane> lanes = index.lanes.get(p);
+                int n = lanes.size();
+                for (int k = 0; k < n; k++) {
+                    int li = (index.cursor[p] + k) % n;
+                    Lane lane = lanes.get(li);
+                    if (c.tenantPaused(lane.tenant, now)) {
+                        next = Math.min(next, now + RECHECK_MILLIS);
+                        continue;
+                    }
+                    Choice choice = choose(site, shards, lane, index, pacing, c, now);
+                    if (choice.ip == null) {
+                        next = Math.min(next, choice.at);
+                        continue;
+                    }
+                    long key = QueueIndex.entryKey(lane.id, lane.head);
+                    Delivery d = store.get(key);
+                    store.remove(key);
+                    lane.head++;
+                    index.size--;
+                    take(site, shards, choice.ip, pacing, c, now);
+                    if (lane.head == lane.tail) {
+                        lanes.remove(li);
+                        index.cursor[p] = n == 1 ? 0 : li % (n - 1);
+                    } else {
+                        index.cursor[p] = (li + 1) % n;
+                    }
+                    if (d != null) {
+                        out.accept(new Release(d, site, shard, choice.ip));
+                        released++;
+                    }
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return next == Long.MAX_VALUE ? now + RECHECK_MILLIS : next;
+            }
+            if (probe) {
+                // One probe at a time to a dead site; its result decides (Postfix's probe).
+                pacing.probing = true;
+                pacing.deadUntil = now + Math.max(pacing.deadBackoff, 1);
+            }
+        }
+        if (index.size == 0) {
+            index.nextLaneId = 0;
+            index.ipCursor = 0;
+        }
+        return -1;
+    }
+
+    private record Choice(String ip, long at) {}
+
+    /** The IP the lane's head message leaves from now, or when one will be free. */
+    private Choice choose(
+            String site,
+            int shards,
+            Lane lane,
+            QueueIndex index,
+            SitePacing pacing,
+            Controls c,
+            long now) {
+        String pool = pools.poolFor(lane.tenant, lane.pool.isEmpty() ? null : lane.pool, c, now);
+        List<String> ips = pools.ips(pool);
+        if (ips.isEmpty()) {
+            return new Choice(null, now + RECHECK_MILLIS);
+        }
+        long soonest = Long.MAX_VALUE;
+        if (!lane.sticky.isEmpty() && ips.contains(lane.sticky)) {
+            long at = availableAt(site, shards, lane.sticky, pacing, c, now, false);
+            if (at <= now) {
+                return new Choice(lane.sticky, now);
+            }
+            if (stoppedUntil(site, lane.sticky, pacing, c, now) <= now) {
+                // Paced, not stopped: a retry waits for its own IP rather than be greylisted anew.
+                return new Choice(null, at);
+            }
+            // Stopped there (paused, blocked, quota used): the rest of the pool takes over.
+        }
+        int n = ips.size();
+        int start = Math.floorMod(index.ipCursor, n);
+        // Cold IPs first while they have quota left (they warm up only by sending), warm ones
+        // after: warm before cold once a cold IP's quota is used.
+        for (int pass = 0; pass < 2; pass++) {
+            for (int k = 0; k < n; k++) {
+                String ip = ips.get((start + k) % n);
+                boolean cold = c.quota(site, ip, now) >= 0;
+                if (cold != (pass == 0)) {
+                    continue;
+                }
+                long at = availableAt(site, shards, ip, pacing, c, now, true);
+                if (at <= now) {
+                    index.ipCursor = start + k + 1;
+                    return new Choice(ip, now);
+                }
+                soonest = Math.min(soonest, at);
+            }
+        }
+        return new Choice(null, soonest == Long.MAX_VALUE ? now + RECHECK_MILLIS : soonest);
+    }
+
+    /** When {@code ip} may next send to the site: its pause, its quota's day, its GCRA token. */
+    private long availableAt(
+            String site,
+            int shards,
+            String ip,
+            SitePacing pacing,
+            Controls c,
+            long now,
+            boolean quotaCounts) {
+        long stopped = stoppedUntil(site, ip, pacing, c, now);
+        IpPace pace = pacing.ip(ip);
+        long token = pace == null ? now : Math.max(now, ceilMillis(pace.tatMicros));
+        return Math.max(stopped, token);
+    }
+
+    private long stoppedUntil(String site, String ip, SitePacing pacing, Controls c, long now) {
+        long stopped = c.ipStoppedUntil(site, ip, now);
+        IpPace pace = pacing.ip(ip);
+        if (pace != null && pace.pausedUntil > now) {
+            stopped = Math.max(stopped, pace.pausedUntil);
+        }
+        long quota = c.quota(site, ip, now);
+        if (quota >= 0 && pace != null && pace.day == now / DAY_MILLIS) {
+            long shareOfQuota = (quota + rules.shards(site) - 1) / rules.shards(site);
+            if (pace.sentToday >= shareOfQuota) {
+                stopped = Math.max(stopped, (now / DAY_MILLIS + 1) * DAY_MILLIS);
+            }
+        }
+        if (quota == 0) {
+            stopped = Math.max(stopped, (now / DAY_MILLIS + 1) * DAY_MILLIS);
+        }
+        return stopped;
+    }
+
+    /** Spends {@code ip}'s token: GCRA at the effective rate, and the warm-up day's count. */
+    private void take(String site, int shards, String ip, SitePacing pacing, Controls c, long now) {
+        IpPace pace = pacing.getOrCreate(ip);
+        long nowMicros = now * 1000;
+        pace.tatMicros =
+                Math.max(pace.tatMicros, nowMicros)
+                        + intervalMicros(site, shards, ip, pace, c, now);
+        if (c.quota(site, ip, now) >= 0) {
+            long day = now / DAY_MILLIS;
+            if (pace.day != day) {
+                pace.day = day;
+                pace.sentToday = 0;
+            }
+            pace.sentToday++;
+        }
+    }
+
+    /**
+     * Time between two messages of {@code ip} at this key: the rule's rate (or the control stream's
+     * override) times the adaptive factor, divided among the site's shards.
+     */
+    long intervalMicros(String site, int shards, String ip, IpPace pace, Controls c, long now) {
+        double perSecond = baseRate(site, ip, c, now).perSecond() * pace.factor / shards;
+        return (long) Math.ceil(1_000_000.0 / perSecond);
+    }
+
+    /**
+     * The effective rate of {@code ip} at this key, in messages per second (for tests, metrics).
+     */
+    public double effectiveRate(String site, String ip, SitePacing pacing, Controls c, long now) {
+        IpPace pace = pacing.ip(ip);
+        double factor = pace == null ? 1.0 : pace.factor;
+        return baseRate(site, ip, c, now).perSecond() * factor / rules.shards(site);
+    }
+
+    private Rate baseRate(String site, String ip, Controls c, long now) {
+        if (c.isEmpty()) {
+            return rules.at(site, ip).rate();
+        }
+        return c.rate(site, ip, now).orElseGet(() -> rules.at(site, ip).rate());
+    }
+
+    /**
+     * Learns from one attempt's result: response rules and the classifier's action on replies,
+     * recovery on deliveries, dead-site detection on connection failures.
+     */
+    public void feedback(SitePacing pacing, Feedback f, Controls c, long now) {
+        String site = f.site();
+        SiteRule rule = rules.at(site, f.sendingIp());
+        switch (f.kind()) {
+            case LOCAL -> {
+                // Sluice's own failure: no evidence about the site.
+            }
+            case CONNECTION_FAILURE -> connectionFailed(pacing, rule, now);
+            case DELIVERED -> {
+                siteAnswered(pacing);
+                IpPace pace = pacing.ip(f.sendingIp());
+                if (pace != null) {
+                    recover(pace, rule, now);
+                }
+            }
+            case REPLY -> {
+                siteAnswered(pacing);
+                reply(pacing, f, rule, c, now);
+            }
+        }
+    }
+
+    private void reply(SitePacing pacing, Feedback f, SiteRule rule, Controls c, long now) {
+        String site = f.site();
+        if (f.retryAfterMillis() > 0) {
+            IpPace pace = pacing.getOrCreate(f.sendingIp());
+            pace.pausedUntil = Math.max(pace.pausedUntil, now + f.retryAfterMillis());
+        }
+        Optional<ResponseRule> matched = responses.match(site, f.reply());
+        if (matched.isPresent()) {
+            ResponseRule r = matched.get();
+            IpPace pace = pacing.getOrCreate(f.sendingIp());
+            if (!thresholdReached(pace, r, now)) {
+                return;
+            }
+            switch (r.action()) {
+                case THROTTLE -> throttle(pace, rule, now);
+                case PAUSE ->
+                        pace.pausedUntil =
+                                Math.max(pace.pausedUntil, now + r.duration().toMillis());
+                case LIMIT -> {
+                    double base = baseRate(site, f.sendingIp(), c, now).perSecond();
+                    pace.factor = Math.min(pace.factor, r.limit().perSecond() / base);
+                    pace.holdUntil = Math.max(pace.holdUntil, now + r.duration().toMillis());
+                    pace.lastDecreaseAt = now;
+                }
+            }
+            return;
+        }
+        if (f.action() == BounceAction.THROTTLE) {
+            throttle(pacing.getOrCreate(f.sendingIp()), rule, now);
+        } else if (f.action() == BounceAction.PAUSE) {
+            IpPace pace = pacing.getOrCreate(f.sendingIp());
+            pace.pausedUntil = Math.max(pace.pausedUntil, now + rule.pause().toMillis());
+        }
+    }
+
+    /**
+     * Multiplicative decrease, once per {@code decreaseGap}: the replies to messages already on the
+     * wire arrive together and describe one overload, not several (TCP cuts once per window).
+     */
+    private static void throttle(IpPace pace, SiteRule rule, long now) {
+        if (pace.lastDecreaseAt != 0 && now - pace.lastDecreaseAt < rule.decreaseGap().toMillis()) {
+            return;
+        }
+        pace.factor = Math.max(rule.floor(), pace.factor * rule.decrease());
+        pace.lastDecreaseAt = now;
+    }
+
+    /**
+     * Additive increase, one step per {@code recoverEvery} of successes after the last change: the
+     * pace climbs back towards the limit that threw it out rather than snapping back to it.
+     */
+    private static void recover(IpPace pace, SiteRule rule, long now) {
+        if (pace.factor >= 1.0 || now < pace.holdUntil) {
+            return;
+        }
+        long last = Math.max(pace.lastDecreaseAt, pace.lastIncreaseAt);
+        last = Math.max(last, pace.holdUntil);
+        if (now - last < rule.recoverEvery().toMillis()) {
+            return;
+        }
+        pace.factor = Math.min(1.0, pace.factor + rule.recoverStep());
+        pace.lastIncreaseAt = now;
+    }
+
+    /** Records a match of a threshold rule; true when this match completes the threshold. */
+    private static boolean thresholdReached(IpPace pace, ResponseRule r, long now) {
+        if (r.count() <= 1) {
+            return true;
+        }
+        int kept = 0;
+        int[] rulesKept = new int[pace.hitRules.length + 1];
+        long[] timesKept = new long[pace.hitTimes.length + 1];
+        int matches = 1;
+        for (int i = 0; i < pace.hitRules.length; i++) {
+            boolean same = pace.hitRules[i] == r.index();
+            if (same && pace.hitTimes[i] <= now - r.window().toMillis()) {
+                continue;
+            }
+            if (same) {
+                matches++;
+            }
+            rulesKept[kept] = pace.hitRules[i];
+            timesKept[kept++] = pace.hitTimes[i];
+        }
+        if (matches >= r.count()) {
+            // Acted on: this rule's count starts again.
+            int k = 0;
+            for (int i = 0; i < kept; i++) {
+                if (rulesKept[i] != r.index()) {
+                    rulesKept[k] = rulesKept[i];
+                    timesKept[k++] = timesKept[i];
+                }
+            }
+            kept = k;
+        } else {
+            rulesKept[kept] = r.index();
+            timesKept[kept++] = now;
+        }
+        pace.hitRules = java.util.Arrays.copyOf(rulesKept, kept);
+        pace.hitTimes = java.util.Arrays.copyOf(timesKept, kept);
+        return matches >= r.count();
+    }
+
+    private static void siteAnswered(SitePacing pacing) {
+        pacing.connectionFailures = 0;
+        pacing.deadUntil = 0;
+        pacing.deadBackoff = 0;
+        pacing.probing = false;
+    }
+
+    /**
+     * Postfix's dead-site detection: {@code deadAfter} connection failures in a row mark the site
+     * dead; it is probed after {@code deadProbe}, doubling per failed probe up to {@code
+     * deadProbeMax}. Failures of messages released before the site was marked dead do not extend
+     * the wait; only the probe's own failure does.
+     */
+    private static void connectionFailed(SitePacing pacing, SiteRule rule, long now) {
+        pacing.connectionFailures++;
+        if (pacing.connectionFailures < rule.deadAfter()) {
+            return;
+        }
+        boolean dead = pacing.deadUntil > 0;
+        if (dead && !pacing.probing) {
+            return;
+        }
+        long backoff =
+                pacing.deadBackoff == 0
+                        ? rule.deadProbe().toMillis()
+                        : Math.min(rule.deadProbeMax().toMillis(), pacing.deadBackoff * 2);
+        pacing.deadBackoff = backoff;
+        pacing.deadUntil = now + backoff;
+        pacing.probing = false;
+    }
+
+    /**
+     * Drops what an empty key's pacing no longer needs and says when the rest lapses: the time to
+     * look again, or -1 when nothing is left and the key's state can be cleared. An IP's entry
+     * outlives the queue while it holds a pause, a hold, an unspent interval, a lowered factor (for
+     * {@code forget} after its last change) or a warm-up count (until the day ends).
+     */
+    public long settle(String site, SitePacing pacing, long now) {
+        long forget = rules.site(site).forget().toMillis();
+        long next = Long.MAX_VALUE;
+        var it = pacing.ips.values().iterator();
+        while (it.hasNext()) {
+            long t = it.next().settlesAt(forget);
+            if (t <= now) {
+                it.remove();
+            } else {
+                next = Math.min(next, t);
+            }
+        }
+        if (pacing.deadUntil > now) {
+            next = Math.min(next, pacing.deadUntil);
+        } else {
+            // No mail waits for the site: the next message finds out afresh.
+            siteAnswered(pacing);
+        }
+        return pacing.isEmpty() ? -1 : next;
+    }
+
+    private static long ceilMillis(long micros) {
+        return (micros + 999) / 1000;
+    }
+}

@@ -1,0 +1,199 @@
+package io.sluice.delivery.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.bounce.classify.BounceAction;
+import io.sluice.delivery.intake.Priority;
+import io.sluice.delivery.shaping.Control;
+import io.sluice.delivery.shaping.Feedback;
+import io.sluice.delivery.shaping.PoolPolicy;
+import io.sluice.delivery.shaping.Release;
+import io.sluice.delivery.shaping.ResponseRules;
+import io.sluice.delivery.shaping.ShapingRules;
+import io.sluice.delivery.shaping.SiteScheduler;
+import io.sluice.delivery.shaping.SiteSchedulerTest;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The scheduler in Flink's keyed broadcast operator, time driven by hand, on both backends. */
+class SiteSchedulerFunctionTest {
+
+    static final long T0 = Instant.parse("2026-11-28T10:00:00Z").toEpochMilli();
+    static final String KEY = SiteKeys.key("yahoo", 0);
+    static final String A = "192.0.2.1";
+    static final String B = "192.0.2.2";
+
+    KeyedBroadcastOperatorTestHarness<String, ScheduleInput, Control, Release> harness;
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, ScheduleInput, Control, Release> newHarness(
+            String backend, OperatorSubtaskState restoreFrom) throws Exception {
+        SiteScheduler scheduler =
+                new SiteScheduler(
+                        ShapingRules.parse("test.rules", "default rate=10/s forget=10m"),
+                        ResponseRules.defaults(),
+                        PoolPolicy.of(
+                                List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"),
+                                List.of(),
+                                "shared"));
+        var h =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new SiteSchedulerFunction(scheduler),
+                                List.of(SiteSchedulerFunction.CONTROLS)),
+                        ScheduleInput::key,
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
+        h.setStateBackend(
+                backend.equals("rocksdb")
+                        ? new EmbeddedRocksDBStateBackend()
+                        : new HashMapStateBackend());
+        h.setup();
+        if (restoreFrom != null) {
+            h.initializeState(restoreFrom);
+        }
+        h.open();
+        return h;
+    }
+
+    void send(String id, Priority p, long at) throws Exception {
+        harness.processElement(
+                ScheduleInput.message(KEY, SiteSchedulerTest.delivery(id, "acme", p, null, 1)), at);
+    }
+
+    List<String> released() {
+        return harness.extractOutputValues().stream()
+                .map(r -> r.delivery().message().messageId() + "@" + r.sendingIp())
+                .toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void releasesAtThePaceThenLeavesNoStateOrTimerBehind(String backend) throws Exception {
+        harness = newHarness(backend, null);
+        harness.setProcessingTime(T0);
+        for (int i = 0; i < 4; i++) {
+            send("m" + i, Priority.MARKETING, T0);
+        }
+        send("urgent", Priority.TRANSACTIONAL, T0);
+
+        harness.setProcessingTime(T0);
+        assertThat(released()).containsExactly("urgent@" + A, "m0@" + B);
+        harness.setProcessingTime(T0 + 99);
+        assertThat(released()).hasSize(2);
+        harness.setProcessingTime(T0 + 100);
+        assertThat(released()).hasSize(4);
+        harness.setProcessingTime(T0 + 200);
+        assertThat(released()).hasSize(5);
+
+        harness.setProcessingTime(T0 + 300); // the last send interval has passed
+        assertThat(keyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aBlockReplyStopsThatIpAtOnceAndItsStateLastsAsLongAsThePause(String backend)
+            throws Exception {
+        harness = newHarness(backend, null);
+        harness.setProcessingTime(T0);
+        send("m0", Priority.MARKETING, T0);
+        harness.setProcessingTime(T0);
+        harness.processElement(
+                ScheduleInput.feedback(
+                        KEY,
+                        new Feedback(
+                                "yahoo",
+                                A,
+                                Feedback.Kind.REPLY,
+                                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily"
+                                        + " deferred",
+                                BounceAction.PAUSE,
+                                0,
+                                T0)),
+                T0);
+        for (int i = 1; i < 5; i++) {
+            send("m" + i, Priority.MARKETING, T0);
+        }
+        for (long t = T0; t <= T0 + 1000; t += 100) {
+            harness.setProcessingTime(t);
+        }
+        assertThat(released()).hasSize(5).allMatch(r -> r.endsWith("@" + B) || r.equals("m0@" + A));
+
+        harness.setProcessingTime(T0 + 2 * 3_600_000L - 1);
+        assertThat(keyedStateEntries()).isPositive(); // the pause is remembered
+        harness.setProcessingTime(T0 + 2 * 3_600_000L);
+        assertThat(keyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aControlPauseHoldsTheIpUntilItIsLifted(String backend) throws Exception {
+        harness = newHarness(backend, null);
+        harness.setProcessingTime(T0);
+        harness.processBroadcastElement(ipStatus(A, "BLOCKED"), T0);
+        harness.processBroadcastElement(ipStatus(B, "PAUSED"), T0);
+        send("m0", Priority.MARKETING, T0);
+        harness.setProcessingTime(T0 + 1);
+        harness.setProcessingTime(T0 + 10_000);
+        assertThat(released()).isEmpty();
+
+        harness.processBroadcastElement(ipStatus(B, "ACTIVE"), T0 + 10_000);
+        harness.setProcessingTime(T0 + 20_000);
+        assertThat(released()).containsExactly("m0@" + B);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aSnapshotRestoresTheQueueThePaceAndTheTimer(String backend) throws Exception {
+        harness = newHarness(backend, null);
+        harness.setProcessingTime(T0);
+        for (int i = 0; i < 5; i++) {
+            send("m" + i, Priority.MARKETING, T0);
+        }
+        harness.setProcessingTime(T0);
+        assertThat(released()).containsExactly("m0@" + A, "m1@" + B);
+        OperatorSubtaskState snapshot = harness.snapshot(1, T0);
+        harness.close();
+
+        harness = newHarness(backend, snapshot);
+        harness.setProcessingTime(T0 + 50);
+        assertThat(released()).isEmpty(); // the restored pace still spaces them 100 ms apart
+        harness.setProcessingTime(T0 + 100);
+        harness.setProcessingTime(T0 + 200);
+        assertThat(released()).containsExactly("m2@" + A, "m3@" + B, "m4@" + A);
+        harness.setProcessingTime(T0 + 400);
+        assertThat(keyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    /** Keys holding any of the function's keyed state. */
+    long keyedStateEntries() {
+        var backend = harness.getOperator().getKeyedStateBackend();
+        return java.util.stream.Stream.of("queue-index", "queue", "pacing")
+                .mapToLong(s -> backend.getKeys(s, VoidNamespace.INSTANCE).count())
+                .sum();
+    }
+
+    static Control ipStatus(String ip, String status) {
+        return new Control(
+                Control.Type.IP_STATUS, ip, "yahoo", null, null, status, null, null, null, "test");
+    }
+}

@@ -1,0 +1,494 @@
+package io.sluice.delivery.shaping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.bounce.classify.BounceAction;
+import io.sluice.delivery.intake.Message;
+import io.sluice.delivery.intake.Messages;
+import io.sluice.delivery.intake.Priority;
+import io.sluice.delivery.ledger.Delivery;
+import io.sluice.delivery.shaping.Feedback.Kind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The scheduler's decisions with time driven by hand: no clock, no sleeping, no Flink. */
+public class SiteSchedulerTest {
+
+    static final long T0 = Instant.parse("2026-11-28T10:00:00Z").toEpochMilli();
+    static final String SITE = "yahoo";
+    static final String A = "192.0.2.1";
+    static final String B = "192.0.2.2";
+
+    static final String RULES =
+            """
+            default  rate=10/s decrease=0.5 floor=0.1 decrease-gap=1s recover-step=0.1 recover-every=10s pause=1h dead-after=3 dead-probe=5m dead-probe-max=20m forget=10m
+            google   shards=4
+            """;
+
+    final List<Release> released = new ArrayList<>();
+    final QueueIndex index = new QueueIndex();
+    final SitePacing pacing = new SitePacing();
+    final HeapQueueStore store = new HeapQueueStore();
+    Controls controls = Controls.NONE;
+    SiteScheduler scheduler = scheduler(List.of("shared/" + A + "/a.test"), List.of());
+
+    static SiteScheduler scheduler(List<String> ips, List<String> dedicated) {
+        return new SiteScheduler(
+                ShapingRules.parse("test.rules", RULES),
+                ResponseRules.defaults(),
+                PoolPolicy.of(ips, dedicated, "shared"));
+    }
+
+    public static Delivery delivery(
+            String id, String tenant, Priority priority, String pool, int attempt) {
+        Message v = Messages.valid(id);
+        Message m =
+                new Message(
+                        id,
+                        tenant,
+                        v.campaign(),
+                        priority,
+                        v.fromAddress(),
+                        v.fromName(),
+                        null,
+                        "reader@yahoo.com",
+                        null,
+                        v.subject(),
+                        v.headers(),
+                        v.textBody(),
+                        null,
+                        v.unsubscribeUrl(),
+                        pool,
+                        v.submittedAt(),
+                        v.metadata());
+        return new Delivery(m, attempt, null);
+    }
+
+    void enqueue(String id, String tenant, Priority p) {
+        scheduler.enqueue(index, store, delivery(id, tenant, p, null, 1), controls, T0);
+    }
+
+    /** Runs the scheduler at {@code t} as its timer would; returns when it wants to run again. */
+    long runAt(long t) {
+        return scheduler.release(SITE, 0, index, pacing, store, controls, t, 1000, released::add);
+    }
+
+    /** Runs the scheduler at each wake-up until the queue is empty; returns the release times. */
+    List<Long> drain(long from) {
+        List<Long> times = new ArrayList<>();
+        long t = from;
+        while (t >= 0) {
+            int before = released.size();
+            long next = runAt(t);
+            for (int i = before; i < released.size(); i++) {
+                times.add(t - from);
+            }
+            t = next;
+        }
+        return times;
+    }
+
+    void feedback(String ip, Kind kind, String reply, BounceAction action, long at) {
+        scheduler.feedback(
+                pacing,
+                new Feedback(SITE, ip, kind, reply, action, Feedback.retryAfterMillis(reply), at),
+                controls,
+                at);
+    }
+
+    List<String> releasedIds() {
+        return released.stream().map(r -> r.delivery().message().messageId()).toList();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // IPs, messages: one IP at 10/s spaces messages 100 ms apart; two IPs share the work
+        "1, 4, '0,100,200,300'",
+        "2, 4, '0,0,100,100'",
+        "2, 6, '0,0,100,100,200,200'",
+    })
+    void pacingSpacesMessagesAtTheRulesRatePerIp(int ips, int messages, String expected) {
+        List<String> pool = new ArrayList<>();
+        for (int i = 1; i <= ips; i++) {
+            pool.add("shared/192.0.2." + i + "/ip" + i + ".test");
+        }
+        scheduler = scheduler(pool, List.of());
+        for (int i = 0; i < messages; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+
+        List<Long> times = drain(T0);
+
+        assertThat(times)
+                .containsExactlyElementsOf(
+                        java.util.Arrays.stream(expected.split(",")).map(Long::valueOf).toList());
+        assertThat(store.entries).isEmpty();
+    }
+
+    @Test
+    void aShardOfASitePacesAtItsShareOfTheRate() {
+        // google: 4 shards, so each shard sends 10/s / 4 = 2.5/s per IP: 400 ms apart.
+        for (int i = 0; i < 3; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        long t = T0;
+        List<Long> times = new ArrayList<>();
+        while (t >= 0) {
+            int before = released.size();
+            long next =
+                    scheduler.release(
+                            "google", 2, index, pacing, store, controls, t, 10, released::add);
+            for (int i = before; i < released.size(); i++) {
+                times.add(t - T0);
+            }
+            t = next;
+        }
+        assertThat(times).containsExactly(0L, 400L, 800L);
+        assertThat(released).extracting(Release::shard).containsOnly(2);
+        assertThat(scheduler.effectiveRate("google", A, pacing, controls, T0)).isEqualTo(2.5);
+    }
+
+    @Test
+    void transactionalMailGoesBeforeMarketingQueuedEarlier() {
+        for (int i = 0; i < 5; i++) {
+            enqueue("news" + i, "acme", Priority.MARKETING);
+        }
+        enqueue("reset-password", "globex", Priority.TRANSACTIONAL);
+        enqueue("receipt", "acme", Priority.TRANSACTIONAL);
+
+        drain(T0);
+
+        assertThat(releasedIds())
+                .startsWith("reset-password", "receipt")
+                .containsSubsequence("news0", "news1", "news2", "news3", "news4");
+    }
+
+    @Test
+    void tenantsTakeTurnsSoABlastDoesNotDelayAFewMessages() {
+        for (int i = 0; i < 1000; i++) {
+            enqueue("blast" + i, "bigco", Priority.MARKETING);
+        }
+        enqueue("small0", "smallco", Priority.MARKETING);
+        enqueue("small1", "smallco", Priority.MARKETING);
+        enqueue("tiny0", "tinyco", Priority.MARKETING);
+
+        List<Long> times = drain(T0);
+
+        assertThat(releasedIds().subList(0, 6))
+                .containsExactly("blast0", "small0", "tiny0", "blast1", "small1", "blast2");
+        // one IP at 10/s: the small tenants are done within 0.5 s, not after the blast's 100 s
+        assertThat(times.get(releasedIds().indexOf("small1"))).isEqualTo(400L);
+        assertThat(released).hasSize(1003);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // seconds after the first throttle at which a throttle reply arrives -> factor after it
+        "'0',         0.5",
+        "'0,0.2,0.9', 0.5", // replies to mail already on the wire: one decrease per gap
+        "'0,1',       0.25",
+        "'0,1,2',     0.125",
+        "'0,1,2,3,4', 0.1", // the floor
+    })
+    void throttleRepliesCutThePaceMultiplicativelyDownToTheFloor(String at, double factor) {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        for (String s : at.split(",")) {
+            long t = T0 + (long) (Double.parseDouble(s) * 1000);
+            feedback(A, Kind.REPLY, "421 4.7.0 try later", BounceAction.THROTTLE, t);
+        }
+        assertThat(pacing.ip(A).factor()).isEqualTo(factor);
+        assertThat(scheduler.effectiveRate(SITE, A, pacing, controls, T0)).isEqualTo(10 * factor);
+    }
+
+    @Test
+    void theNextMessageAfterAThrottleAlreadyWaitsTheLongerInterval() {
+        for (int i = 0; i < 3; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        assertThat(runAt(T0)).isEqualTo(T0 + 100);
+        feedback(A, Kind.REPLY, "421 4.7.0 rate limited", BounceAction.THROTTLE, T0 + 50);
+
+        assertThat(runAt(T0 + 100)).isEqualTo(T0 + 100 + 200); // 5/s now
+    }
+
+    @Test
+    void recoveryClimbsOneStepPerPeriodOfSuccessesNotBackToFullAtOnce() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        feedback(A, Kind.REPLY, "421 4.7.0 slow down", BounceAction.THROTTLE, T0);
+        feedback(A, Kind.REPLY, "421 4.7.0 slow down", BounceAction.THROTTLE, T0 + 1000);
+        assertThat(pacing.ip(A).factor()).isEqualTo(0.25);
+
+        // a delivery every second for 60 s: one step of 0.1 per 10 s after the last decrease
+        List<Double> curve = new ArrayList<>();
+        for (int s = 2; s <= 61; s++) {
+            feedback(A, Kind.DELIVERED, "250 ok", null, T0 + s * 1000L);
+            if (s % 10 == 1) {
+                curve.add(Math.round(pacing.ip(A).factor() * 100) / 100.0);
+            }
+        }
+        assertThat(curve).containsExactly(0.35, 0.45, 0.55, 0.65, 0.75, 0.85);
+    }
+
+    @Test
+    void aLimitRuleHoldsThePaceDownForItsDurationThenRecoversGradually() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        // KumoMTA's default automation: IP reputation -> 1/min for 90 minutes
+        feedback(
+                A,
+                Kind.REPLY,
+                "421 4.7.0 Messages from 192.0.2.1 temporarily deferred due to user complaints",
+                BounceAction.THROTTLE,
+                T0);
+        double limited = pacing.ip(A).factor();
+        assertThat(scheduler.effectiveRate(SITE, A, pacing, controls, T0))
+                .isCloseTo(1 / 60.0, org.assertj.core.data.Offset.offset(1e-9));
+
+        feedback(A, Kind.DELIVERED, "250 ok", null, T0 + 60 * 60_000L);
+        assertThat(pacing.ip(A).factor()).isEqualTo(limited); // still held
+
+        feedback(A, Kind.DELIVERED, "250 ok", null, T0 + 91 * 60_000L);
+        assertThat(pacing.ip(A).factor())
+                .isCloseTo(limited + 0.1, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aRetryAfterHintPausesTheIpForThatLong() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        enqueue("m1", "acme", Priority.MARKETING);
+        runAt(T0);
+        feedback(
+                A,
+                Kind.REPLY,
+                "451 4.7.1 Too busy, try again in 5 minutes",
+                BounceAction.RETRY,
+                T0);
+
+        assertThat(runAt(T0 + 100)).isEqualTo(T0 + 5 * 60_000L);
+        assertThat(released).hasSize(1);
+    }
+
+    @Test
+    void aBlockPausesOnlyThatIpAndTheRestOfThePoolTakesOver() {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        for (int i = 0; i < 4; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        runAt(T0);
+        feedback(
+                A,
+                Kind.REPLY,
+                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+                BounceAction.PAUSE,
+                T0 + 10);
+
+        drain(T0 + 100);
+
+        assertThat(released).extracting(Release::sendingIp).containsExactly(A, B, B, B);
+        assertThat(pacing.ip(A).pausedUntil()).isEqualTo(T0 + 10 + 2 * 3_600_000L);
+    }
+
+    @Test
+    void sluicesOwnDeferralsNeverExtendAPause() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        String block = "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred";
+        feedback(A, Kind.REPLY, block, BounceAction.PAUSE, T0);
+        long until = pacing.ip(A).pausedUntil();
+
+        // an attempt that timed out inside Sluice, quoting the block in its text
+        feedback(
+                A,
+                Kind.LOCAL,
+                "attempt timed out after " + block,
+                BounceAction.PAUSE,
+                T0 + 3_600_000L);
+
+        assertThat(pacing.ip(A).pausedUntil()).isEqualTo(until);
+    }
+
+    @Test
+    void aThresholdRuleActsOnlyOnItsNthMatchWithinTheWindow() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        String reply = "421 4.7.0 [TSS05] Messages from 192.0.2.1 temporarily deferred";
+
+        feedback(A, Kind.REPLY, reply, BounceAction.RETRY, T0);
+        feedback(A, Kind.REPLY, reply, BounceAction.RETRY, T0 + 3_700_000L); // first fell out
+        assertThat(pacing.ip(A).pausedUntil()).isZero();
+
+        feedback(A, Kind.REPLY, reply, BounceAction.RETRY, T0 + 3_800_000L);
+        assertThat(pacing.ip(A).pausedUntil()).isEqualTo(T0 + 3_800_000L + 4 * 3_600_000L);
+    }
+
+    @Test
+    void connectionFailuresInARowMarkTheSiteDeadThenOneProbeDecides() {
+        for (int i = 0; i < 10; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        runAt(T0);
+        for (int i = 0; i < 3; i++) {
+            feedback(A, Kind.CONNECTION_FAILURE, "connection refused", null, T0 + i);
+        }
+        long dead = T0 + 2 + 5 * 60_000L;
+        assertThat(pacing.deadUntil()).isEqualTo(dead);
+        // a late failure of mail released before does not extend the wait
+        feedback(A, Kind.CONNECTION_FAILURE, "connection refused", null, T0 + 500);
+        assertThat(pacing.deadUntil()).isEqualTo(dead);
+
+        assertThat(runAt(T0 + 1000)).isEqualTo(dead);
+        assertThat(released).hasSize(1);
+
+        runAt(dead); // the probe
+        assertThat(released).hasSize(2);
+        assertThat(runAt(dead + 1000)).isGreaterThan(dead + 1000); // one probe at a time
+
+        feedback(A, Kind.CONNECTION_FAILURE, "connection refused", null, dead + 2000);
+        assertThat(pacing.deadUntil()).isEqualTo(dead + 2000 + 10 * 60_000L); // doubled
+
+        long probe2 = pacing.deadUntil();
+        runAt(probe2);
+        feedback(A, Kind.DELIVERED, "250 ok", null, probe2 + 100);
+        assertThat(pacing.deadUntil()).isZero();
+        drain(probe2 + 100);
+        assertThat(released).hasSize(10);
+    }
+
+    @Test
+    void anotherTenantsDedicatedPoolIsNeverUsed() {
+        scheduler =
+                scheduler(
+                        List.of("shared/" + A + "/a.test", "acme-own/" + B + "/b.test"),
+                        List.of("acme-own/acme"));
+        scheduler.enqueue(
+                index,
+                store,
+                delivery("a1", "acme", Priority.MARKETING, "acme-own", 1),
+                controls,
+                T0);
+        scheduler.enqueue(
+                index,
+                store,
+                delivery("g1", "globex", Priority.MARKETING, "acme-own", 1),
+                controls,
+                T0);
+
+        drain(T0);
+
+        assertThat(released)
+                .extracting(r -> r.delivery().message().messageId() + "@" + r.sendingIp())
+                .containsExactlyInAnyOrder("a1@" + B, "g1@" + A);
+    }
+
+    @Test
+    void aColdIpSendsItsQuotaFirstThenWarmIpsCarryTheRest() {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        controls =
+                new Controls(
+                        List.of(
+                                new Control(
+                                        Control.Type.WARMUP_QUOTA,
+                                        B,
+                                        SITE,
+                                        null,
+                                        null,
+                                        null,
+                                        3L,
+                                        null,
+                                        null,
+                                        "day 1")));
+        for (int i = 0; i < 10; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+
+        drain(T0);
+
+        assertThat(released.stream().filter(r -> r.sendingIp().equals(B)).count()).isEqualTo(3);
+        assertThat(released.subList(0, 2)).extracting(Release::sendingIp).containsExactly(B, A);
+        assertThat(released).hasSize(10);
+    }
+
+    @Test
+    void aQuarantinedTenantLeavesFromTheQuarantinePool() {
+        scheduler =
+                scheduler(
+                        List.of("shared/" + A + "/a.test", "quarantine/" + B + "/b.test"),
+                        List.of());
+        controls =
+                new Controls(
+                        List.of(
+                                new Control(
+                                        Control.Type.TENANT_STATUS,
+                                        null,
+                                        null,
+                                        "quarantine",
+                                        "spammy",
+                                        "QUARANTINED",
+                                        null,
+                                        null,
+                                        null,
+                                        "bounces 6%")));
+        enqueue("s1", "spammy", Priority.MARKETING);
+        enqueue("g1", "good", Priority.MARKETING);
+
+        drain(T0);
+
+        assertThat(released)
+                .extracting(r -> r.delivery().message().messageId() + "@" + r.sendingIp())
+                .containsExactlyInAnyOrder("s1@" + B, "g1@" + A);
+    }
+
+    @Test
+    void anEmptyKeysPacingSettlesOnceItsLastIntervalHasPassed() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        assertThat(runAt(T0)).isEqualTo(-1);
+
+        assertThat(scheduler.settle(SITE, pacing, T0)).isEqualTo(T0 + 100);
+        assertThat(scheduler.settle(SITE, pacing, T0 + 100)).isEqualTo(-1);
+        assertThat(pacing.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aLoweredPaceIsRememberedWhileIdleThenForgotten() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        feedback(A, Kind.REPLY, "421 4.7.0 slow down", BounceAction.THROTTLE, T0);
+
+        assertThat(scheduler.settle(SITE, pacing, T0 + 1000)).isEqualTo(T0 + 10 * 60_000L);
+        assertThat(pacing.ip(A).factor()).isEqualTo(0.5);
+        assertThat(scheduler.settle(SITE, pacing, T0 + 10 * 60_000L)).isEqualTo(-1);
+    }
+
+    @Test
+    void stateSurvivesItsByteEncoding() {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        for (int i = 0; i < 5; i++) {
+            enqueue("m" + i, i % 2 == 0 ? "acme" : "globex", Priority.MARKETING);
+        }
+        runAt(T0);
+        feedback(
+                A,
+                Kind.REPLY,
+                "421 4.7.0 [TSS05] Messages from x temporarily deferred",
+                BounceAction.RETRY,
+                T0);
+        feedback(B, Kind.REPLY, "421 4.7.0 slow down", BounceAction.THROTTLE, T0);
+
+        QueueIndex index2 = QueueIndex.fromBytes(index.toBytes());
+        SitePacing pacing2 = SitePacing.fromBytes(pacing.toBytes());
+
+        assertThat(index2.toBytes()).isEqualTo(index.toBytes());
+        assertThat(pacing2.toBytes()).isEqualTo(pacing.toBytes());
+        assertThat(pacing2.ip(B).factor()).isEqualTo(0.5);
+        assertThat(index2.size()).isEqualTo(3);
+    }
+}
