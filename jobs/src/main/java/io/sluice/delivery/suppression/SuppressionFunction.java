@@ -70,7 +70,7 @@ public final class SuppressionFunction
 
     static String key(String recipient) {
         try {
-            return SuppressionKey.of(recipient);
+            return SuppressionKey.ofValid(recipient);
         } catch (EmailAddress.InvalidAddressException e) {
             return recipient.toLowerCase(Locale.ROOT);
         }

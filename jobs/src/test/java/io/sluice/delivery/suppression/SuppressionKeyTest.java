@@ -67,4 +67,34 @@ class SuppressionKeyTest {
         assertThatThrownBy(() -> SuppressionKey.of(address))
                 .isInstanceOf(EmailAddress.InvalidAddressException.class);
     }
+
+    /**
+     * The shortcut for validated recipients must give exactly the full rule's key for every valid
+     * address of the address corpus, and for each in upper case.
+     */
+    @org.junit.jupiter.api.Test
+    void theShortcutForValidatedAddressesAgreesWithTheFullRuleOnTheCorpus() throws Exception {
+        java.nio.file.Path file =
+                java.nio.file.Path.of(
+                        System.getProperty("sluice.corpora", "../shared/corpora"),
+                        "addresses/address_tests.jsonl");
+        org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper json =
+                new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper();
+        int compared = 0;
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            String address = json.readTree(line).get("address").asText();
+            for (String a :
+                    java.util.List.of(address, address.toUpperCase(java.util.Locale.ROOT))) {
+                String full;
+                try {
+                    full = SuppressionKey.of(a);
+                } catch (EmailAddress.InvalidAddressException invalid) {
+                    continue;
+                }
+                assertThat(SuppressionKey.ofValid(a)).as(a).isEqualTo(full);
+                compared++;
+            }
+        }
+        assertThat(compared).as("valid addresses compared").isGreaterThan(100);
+    }
 }
