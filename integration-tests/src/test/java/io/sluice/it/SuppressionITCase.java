@@ -2,18 +2,22 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.delivery.intake.SendRequestCodec;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.delivery.suppression.SuppressionTopic;
 import io.sluice.local.LocalStack;
 import io.sluice.schema.BounceClass;
 import io.sluice.schema.DeliveryEvent;
 import io.sluice.schema.DeliveryEventType;
+import io.sluice.schema.FeedbackEvent;
+import io.sluice.schema.FeedbackType;
 import io.sluice.schema.Priority;
 import io.sluice.schema.SendRequest;
 import io.sluice.schema.SuppressionAction;
 import io.sluice.schema.SuppressionChange;
 import io.sluice.schema.SuppressionReason;
 import io.sluice.schema.SuppressionScope;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +32,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,9 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The suppression list through the real job: a tenant's suppression holds for that tenant only, a
- * global one and a domain-wide one for everyone, a removal re-enables delivery, and a hard bounce
- * from a simulated provider suppresses the address so that the next message to it ends {@code
- * suppressed} without an SMTP attempt.
+ * global one and a domain-wide one for everyone, a removal re-enables delivery, a feedback-loop
+ * complaint suppresses the address for the tenant that sent the mail, and a hard bounce from a
+ * simulated provider suppresses the address so that the next message to it ends {@code suppressed}
+ * without an SMTP attempt.
  */
 class SuppressionITCase {
 
@@ -73,7 +79,28 @@ class SuppressionITCase {
             list.publish(change("@smallisp.example", null, SuppressionReason.SPAM_TRAP, now));
             list.flush();
         }
-        awaitSuppressionsProcessed();
+        // A feedback loop reports a complaint about acme's mail to gina.
+        try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
+            FeedbackEvent complaint =
+                    FeedbackEvent.newBuilder()
+                            .setFeedbackId("fbl-gina-1")
+                            .setType(FeedbackType.COMPLAINT)
+                            .setTenant("acme")
+                            .setRecipient("gina@gmail.com")
+                            .setOccurredAt(now)
+                            .setReceivedAt(now)
+                            .setProvider("gmail")
+                            .setReportType("abuse")
+                            .build();
+            producer.send(
+                            new ProducerRecord<>(
+                                    Topics.FEEDBACK_EVENTS,
+                                    "fbl-gina-1".getBytes(StandardCharsets.UTF_8),
+                                    SendRequestCodec.encode(complaint)))
+                    .get();
+        }
+        awaitProcessed(Topics.FEEDBACK_EVENTS);
+        awaitProcessed(Topics.SUPPRESSIONS);
 
         send(
                 request("acme-ann", "acme", "Ann@GMAIL.com"),
@@ -82,9 +109,11 @@ class SuppressionITCase {
                 request("globex-bob", "globex", "bob@yahoo.com"),
                 request("acme-carl", "acme", "carl@outlook.com"),
                 request("acme-dora", "acme", "dora@smallisp.example"),
-                request("acme-erin-1", "acme", "unknown-erin@gmail.com"));
+                request("acme-erin-1", "acme", "unknown-erin@gmail.com"),
+                request("acme-gina", "acme", "gina@gmail.com"),
+                request("globex-gina", "globex", "gina@gmail.com"));
 
-        Map<String, List<DeliveryEvent>> events = eventsUntilFinal(7);
+        Map<String, List<DeliveryEvent>> events = eventsUntilFinal(9);
         assertFinal(events, "acme-ann", DeliveryEventType.SUPPRESSED, "unsubscribe (tenant:acme)");
         assertFinal(events, "globex-ann", DeliveryEventType.DELIVERED, null);
         assertFinal(events, "acme-bob", DeliveryEventType.SUPPRESSED, "manual (global)");
@@ -97,7 +126,10 @@ class SuppressionITCase {
                 "spam-trap (global, domain smallisp.example)");
         assertFinal(events, "acme-erin-1", DeliveryEventType.BOUNCED, "userunknown");
         assertThat(last(events, "acme-erin-1").getBounceClass()).isEqualTo(BounceClass.HARD);
-        for (String suppressed : List.of("acme-ann", "acme-bob", "globex-bob", "acme-dora")) {
+        assertFinal(events, "acme-gina", DeliveryEventType.SUPPRESSED, "complaint (tenant:acme)");
+        assertFinal(events, "globex-gina", DeliveryEventType.DELIVERED, null);
+        for (String suppressed :
+                List.of("acme-ann", "acme-bob", "globex-bob", "acme-dora", "acme-gina")) {
             assertThat(events.get(suppressed))
                     .as(suppressed + " never reaches SMTP")
                     .extracting(DeliveryEvent::getType)
@@ -119,9 +151,9 @@ class SuppressionITCase {
         // (10 s) path pass.
         assertThat(lag).as("from the bounce to the suppression").isLessThan(Duration.ofSeconds(3));
 
-        awaitSuppressionsProcessed();
+        awaitProcessed(Topics.SUPPRESSIONS);
         send(request("globex-erin-2", "globex", "unknown-erin@gmail.com"));
-        Map<String, List<DeliveryEvent>> after = eventsUntilFinal(8);
+        Map<String, List<DeliveryEvent>> after = eventsUntilFinal(10);
         assertFinal(after, "globex-erin-2", DeliveryEventType.SUPPRESSED, "hard-bounce (global)");
         assertThat(after.get("globex-erin-2"))
                 .extracting(DeliveryEvent::getType)
@@ -132,23 +164,23 @@ class SuppressionITCase {
     }
 
     /**
-     * Waits until the job has committed its suppression-topic offsets up to the end: the source
+     * Waits until the job has committed its offsets of {@code topic} up to the end: the source
      * commits on a completed checkpoint, and a checkpoint completes only after every record before
-     * its barrier went through the suppression join.
+     * its barrier went through every operator (and the at-least-once sinks flushed).
      */
-    private static void awaitSuppressionsProcessed() throws Exception {
+    private static void awaitProcessed(String topic) throws Exception {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             List<TopicPartition> partitions =
                     admin
-                            .describeTopics(List.of(Topics.SUPPRESSIONS))
+                            .describeTopics(List.of(topic))
                             .allTopicNames()
                             .get()
-                            .get(Topics.SUPPRESSIONS)
+                            .get(topic)
                             .partitions()
                             .stream()
-                            .map(i -> new TopicPartition(Topics.SUPPRESSIONS, i.partition()))
+                            .map(i -> new TopicPartition(topic, i.partition()))
                             .toList();
             Map<TopicPartition, Long> end =
                     admin

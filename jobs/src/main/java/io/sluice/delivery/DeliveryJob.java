@@ -17,11 +17,13 @@ import io.sluice.delivery.send.AttemptOutcome;
 import io.sluice.delivery.send.DeliverySettings;
 import io.sluice.delivery.send.SmtpDeliveryFunction;
 import io.sluice.delivery.suppression.DomainSuppressionFunction;
+import io.sluice.delivery.suppression.FeedbackSuppressions;
 import io.sluice.delivery.suppression.HardBounces;
 import io.sluice.delivery.suppression.SuppressionChanges;
 import io.sluice.delivery.suppression.SuppressionFunction;
 import io.sluice.delivery.suppression.SuppressionUpdate;
 import io.sluice.schema.DeadLetter;
+import io.sluice.schema.FeedbackEvent;
 import io.sluice.schema.SuppressionChange;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +61,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                          |         +------------------- retries <-----------------------------+
  *                          +-> dead-letters (undecodable records)        hard bounces -> suppressions
  * suppressions -> decode -> (domain-wide: broadcast | address: keyBy(address)) --^
+ * feedback-events -> complaints, unsubscribes, DSN hard bounces -> suppressions
  * </pre>
  *
  * Output is exactly-once (Kafka transactions committed on checkpoints); the retry loop goes through
@@ -75,7 +78,8 @@ public final class DeliveryJob {
             Sink<DeadLetter> deadLetters,
             Sink<Deferred> retriesOut,
             Source<RawRecord, ?, ?> suppressions,
-            Sink<SuppressionChange> suppressionsOut) {}
+            Sink<SuppressionChange> suppressionsOut,
+            Source<RawRecord, ?, ?> feedback) {}
 
     private DeliveryJob() {}
 
@@ -236,13 +240,26 @@ public final class DeliveryJob {
                 .uid("sink-retries")
                 .name("retries");
 
-        // A hard bounce suppresses the address for everyone, through the same topic operators and
-        // the feedback job write to, so that the list has one history (ADR 0003).
+        // A hard bounce suppresses the address for everyone, a complaint or unsubscribe for its
+        // tenant, through the same topic operators write to, so that the list has one history
+        // (ADR 0003).
+        SingleOutputStreamOperator<FeedbackEvent> feedback =
+                env.fromSource(io.feedback(), WatermarkStrategy.noWatermarks(), "feedback-events")
+                        .uid("source-feedback-events")
+                        .process(new DecodeFunction<>(Decoders::feedbackEvent, clock))
+                        .returns(FeedbackEvent.class)
+                        .uid("decode-feedback-events")
+                        .name("decode feedback events");
         attemptEvents
                 .flatMap(HardBounces.suppressions())
                 .returns(SuppressionChange.class)
                 .uid("hard-bounce-suppressions")
                 .name("hard bounces to suppressions")
+                .union(
+                        feedback.flatMap(FeedbackSuppressions.suppressions())
+                                .returns(SuppressionChange.class)
+                                .uid("feedback-suppressions")
+                                .name("complaints and unsubscribes to suppressions"))
                 .sinkTo(io.suppressionsOut())
                 .uid("sink-suppressions")
                 .name("suppressions");
@@ -250,7 +267,8 @@ public final class DeliveryJob {
         messages.getSideOutput(DecodeFunction.DEAD_LETTERS)
                 .union(
                         retries.getSideOutput(DecodeFunction.DEAD_LETTERS),
-                        suppressionUpdates.getSideOutput(DecodeFunction.DEAD_LETTERS))
+                        suppressionUpdates.getSideOutput(DecodeFunction.DEAD_LETTERS),
+                        feedback.getSideOutput(DecodeFunction.DEAD_LETTERS))
                 .sinkTo(io.deadLetters())
                 .uid("sink-dead-letters")
                 .name("dead letters");
@@ -320,7 +338,11 @@ public final class DeliveryJob {
                                         .withProducerTimestamps())
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .setProperty("linger.ms", "5")
-                        .build());
+                        .build(),
+                source(
+                        servers,
+                        conf.get(DeliveryOptions.FEEDBACK_EVENTS_TOPIC),
+                        conf.get(DeliveryOptions.GROUP_ID)));
     }
 
     private static KafkaSource<RawRecord> source(String servers, String topic, String group) {

@@ -70,6 +70,15 @@ public final class DeliveryOptions {
                             "Compacted topic of suppression changes, keyed by scope and address;"
                                     + " the job reads it and writes hard bounces to it.");
 
+    public static final ConfigOption<String> FEEDBACK_EVENTS_TOPIC =
+            ConfigOptions.key("sluice.topic.feedback-events")
+                    .stringType()
+                    .defaultValue(Topics.FEEDBACK_EVENTS)
+                    .withDescription(
+                            "Topic of feedback events (complaints, unsubscribes, opens, clicks,"
+                                    + " out-of-band bounces); the job turns complaints,"
+                                    + " unsubscribes and hard bounces into suppressions.");
+
     public static final ConfigOption<String> DNS_SERVER =
             ConfigOptions.key("sluice.dns.server")
                     .stringType()

@@ -4,6 +4,7 @@ import io.sluice.delivery.ledger.Deferred;
 import io.sluice.delivery.suppression.SuppressionChanges;
 import io.sluice.delivery.suppression.SuppressionUpdate;
 import io.sluice.schema.DeferredMessage;
+import io.sluice.schema.FeedbackEvent;
 import io.sluice.schema.SendRequest;
 import io.sluice.schema.SuppressionChange;
 
@@ -51,6 +52,11 @@ public final class Decoders {
                         SuppressionChange.class,
                         SuppressionChange.getClassSchema(),
                         r.schemaVersion()));
+    }
+
+    public static FeedbackEvent feedbackEvent(RawRecord r) throws Exception {
+        return SendRequestCodec.decode(
+                r.value(), FeedbackEvent.class, FeedbackEvent.getClassSchema(), r.schemaVersion());
     }
 
     public static DeferredMessage toAvro(Deferred d) {

@@ -99,7 +99,8 @@ public final class SuppressionBench {
                         + SLOT_MEMORY
                         + " per slot (memtables + block cache), lookups spread uniformly over the"
                         + " list, one thread calling the operator; RocksDB's flush and compaction"
-                        + " threads run beside it.");
+                        + " threads run beside it. *positive lookups are bound by the test"
+                        + " harness, which builds a serializer per side-output event.");
 
         System.out.printf(
                 Locale.ROOT,
@@ -108,7 +109,7 @@ public final class SuppressionBench {
                 "addresses",
                 "load/s",
                 "negative/s",
-                "positive/s",
+                "positive/s*",
                 "disk B/addr",
                 "ckpt B/addr",
                 "checkpoint s",
@@ -162,7 +163,9 @@ public final class SuppressionBench {
         double loadPerS = n / seconds(t0);
 
         double negativePerS = lookups(harness, n, lookups, false);
-        double positivePerS = lookups(harness, n, lookups, true);
+        // Fewer: the test harness builds a new serializer for every side-output record (Flink's
+        // MockOutput), which costs far more than the lookup, so this figure is a lower bound.
+        double positivePerS = lookups(harness, n, Math.min(lookups, 200_000), true);
 
         t0 = System.nanoTime();
         OperatorSubtaskState snapshot = harness.snapshot(1L, NOW.toEpochMilli());
