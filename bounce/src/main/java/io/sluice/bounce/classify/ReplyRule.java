@@ -1,6 +1,7 @@
 package io.sluice.bounce.classify;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +15,7 @@ public record ReplyRule(
         Optional<ReplyCodePattern> code,
         Optional<StatusPattern> status,
         Optional<Pattern> text,
+        Optional<Set<SmtpCommand>> command,
         Optional<BounceAction> action,
         String origin) {
 
@@ -23,6 +25,7 @@ public record ReplyRule(
     public boolean matches(SmtpReply reply, String flatText) {
         return code.map(c -> c.matches(reply.code())).orElse(true)
                 && status.map(s -> s.matches(reply.status())).orElse(true)
+                && command.map(c -> c.contains(reply.command())).orElse(true)
                 && text.map(t -> t.matcher(flatText).find()).orElse(true);
     }
 

@@ -3,6 +3,7 @@ package io.sluice.bounce.dsn;
 import io.sluice.bounce.classify.BounceClassifier;
 import io.sluice.bounce.classify.Classification;
 import io.sluice.bounce.classify.Reason;
+import io.sluice.bounce.classify.SmtpCommand;
 import io.sluice.bounce.classify.SmtpReply;
 import io.sluice.bounce.mail.MailPart;
 import io.sluice.bounce.mail.ReceivedMail;
@@ -52,6 +53,17 @@ public final class DsnParser {
                     "(?i)^\\s*(auto(matic|matische)?[ -]?(reply|response|antwort)|out of (the )?office|vacation|away from|autoreply|abwesen)");
     private static final Pattern LEADING_ADDRESS =
             Pattern.compile("(?m)^[ \\t]*(<[^<>\\s]{1,256}@[^<>\\s]{1,256}>):");
+    private static final Set<Reason> MAILBOX_EXISTS = Set.of(Reason.SUSPEND, Reason.MAILBOXFULL);
+    private static final Pattern PERMANENT =
+            Pattern.compile(
+                    "(?i)permanent (?:error|failure|fatal error)|permanently|fatal errors"
+                            + "|no further (?:delivery )?attempts will be made|giving up|gave up");
+    // A Sendmail summary line about an address or domain: "550 example.org (smtp)... Host unknown".
+    private static final Pattern NEW_REPLY =
+            Pattern.compile("^\\s*[245]\\d\\d [^\\s]{1,256}(?: \\(\\w{1,20}\\))?\\.\\.\\.");
+    private static final Pattern CODE_OR_STATUS =
+            Pattern.compile("\\b[245]\\d\\d\\b|\\b[245]\\.\\d{1,3}\\.\\d{1,3}\\b");
+    private static final Pattern MULTILINE_START = Pattern.compile("^\\s*([45]\\d\\d)-");
     private static final Pattern STATUS_VALUE = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
     private static final Pattern HOST =
             Pattern.compile("(?i)\\b[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\.[a-z]{2,24}\\b");
@@ -120,6 +132,15 @@ public final class DsnParser {
             List<Map<String, String>> blocks, String human) {
         List<BouncedRecipient> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        List<String> all = new ArrayList<>();
+        for (Map<String, String> f : blocks) {
+            all.add(
+                    AddressScanner.first(
+                            StatusFields.untyped(
+                                    f.getOrDefault(
+                                            "final-recipient",
+                                            f.getOrDefault("original-recipient", "")))));
+        }
         for (Map<String, String> f : blocks) {
             String recipient =
                     AddressScanner.first(
@@ -137,7 +158,11 @@ public final class DsnParser {
             String action = f.getOrDefault("action", "").strip().toLowerCase(Locale.ROOT);
             Matcher sm = STATUS_VALUE.matcher(f.getOrDefault("status", ""));
             String status = sm.find() ? sm.group() : "";
-            String diagnostic = StatusFields.untyped(f.getOrDefault("diagnostic-code", ""));
+            String typed = f.getOrDefault("diagnostic-code", "");
+            String diagnostic = StatusFields.untyped(typed);
+            // RFC 3464 section 2.3.6: a diagnostic of type X-Unix is a local delivery program's
+            // exit status, not an SMTP reply, so its digits are no reply code.
+            boolean mailer = typed.strip().toLowerCase(Locale.ROOT).startsWith("x-unix");
             String remoteMta = StatusFields.untyped(f.getOrDefault("remote-mta", ""));
             if (diagnostic.isBlank()) {
                 // The Status field may carry a comment (RFC 3464 section 2.3.4 allows one);
@@ -145,11 +170,16 @@ public final class DsnParser {
                 String comment =
                         f.getOrDefault("status", "").replaceFirst("^\\s*[245](\\.\\d{1,3}){2}", "");
                 diagnostic =
-                        comment.isBlank()
-                                ? paragraph(segmentFor(human, recipient, List.of(recipient)))
-                                : comment;
+                        comment.isBlank() ? paragraph(segmentFor(human, recipient, all)) : comment;
             }
-            out.add(recipient(recipient, action, status, diagnostic, remoteMta, human));
+            Evidence evidence =
+                    new Evidence(
+                            diagnostic,
+                            mailer,
+                            segmentFor(human, recipient, all),
+                            human,
+                            new HashSet<>(all).size() <= 1);
+            out.add(recipient(recipient, action, status, evidence, remoteMta));
         }
         return out;
     }
@@ -195,34 +225,50 @@ public final class DsnParser {
         }
         List<BouncedRecipient> out = new ArrayList<>();
         if (candidates.isEmpty()) {
-            out.add(recipient("", "failed", "", human, "", human));
+            out.add(
+                    recipient(
+                            "", "failed", "", new Evidence(human, false, human, human, true), ""));
             return out;
         }
+        // Without a status field, the MTA's own words say whether it gave up for good.
+        String status = PERMANENT.matcher(human).find() ? "5.0.0" : "";
         for (String c : candidates) {
-            String diagnostic = segmentFor(human, c, candidates);
-            out.add(recipient(c, "failed", "", diagnostic, "", human));
+            String segment = segmentFor(human, c, candidates);
+            Evidence evidence =
+                    new Evidence(ownLines(segment), false, segment, human, candidates.size() == 1);
+            out.add(recipient(c, "failed", status, evidence, ""));
         }
         return out;
     }
 
+    /**
+     * What a bounce says about one recipient, nearest first.
+     *
+     * @param diagnostic the recipient's own diagnostic (Diagnostic-Code, or its paragraph)
+     * @param mailer whether the diagnostic is a local program's exit status (X-Unix), not a reply
+     * @param segment the human-readable text from the recipient's address to the next one's
+     * @param human the whole human-readable part
+     * @param alone whether the bounce reports on this recipient only, so its general text is about
+     *     this recipient too
+     */
+    private record Evidence(
+            String diagnostic, boolean mailer, String segment, String human, boolean alone) {}
+
     private BouncedRecipient recipient(
-            String address,
-            String action,
-            String status,
-            String diagnostic,
-            String remoteMta,
-            String human) {
-        String diag =
-                diagnostic.length() > MAX_DIAGNOSTIC
-                        ? diagnostic.substring(0, MAX_DIAGNOSTIC)
-                        : diagnostic;
-        SmtpReply found = SmtpReply.find(diag);
+            String address, String action, String status, Evidence evidence, String remoteMta) {
+        String diag = cap(fullReply(evidence.diagnostic(), evidence.human()));
+        SmtpReply found = evidence.mailer() ? new SmtpReply(0, "", diag) : SmtpReply.find(diag);
         // An x.0.0 status ("other or undefined", RFC 3463 section 3.1) says less than the code
         // the remote server itself quoted in its reply.
         boolean vague = status.isEmpty() || (status.endsWith(".0.0") && !found.status().isEmpty());
-        SmtpReply reply = new SmtpReply(found.code(), vague ? found.status() : status, diag);
+        SmtpReply reply =
+                new SmtpReply(
+                        found.code(),
+                        vague ? found.status() : status,
+                        diag,
+                        commandFor(diag, evidence));
         String site = siteOf(remoteMta, diag, address);
-        Classification c = classify(reply, action, human, site);
+        Classification c = classify(reply, action, evidence, site);
         return new BouncedRecipient(
                 address,
                 action,
@@ -234,11 +280,13 @@ public final class DsnParser {
     }
 
     /**
-     * The diagnostic decides first; the bounce's own explanation only when the diagnostic says
-     * nothing a text rule recognises; codes alone last. A failed DSN whose status is still
-     * transient (4.x.x) means the MTA gave up retrying: expired (RFC 3464 section 2.3.3).
+     * The diagnostic decides first; then the recipient's own part of the human-readable text; the
+     * whole text only when the bounce is about this recipient alone (otherwise another recipient's
+     * reply would decide); codes alone last. A failed DSN whose status is still transient (4.x.x)
+     * means the MTA gave up retrying: expired (RFC 3464 section 2.3.3).
      */
-    private Classification classify(SmtpReply reply, String action, String human, String site) {
+    private Classification classify(
+            SmtpReply reply, String action, Evidence evidence, String site) {
         if (action.equals("delivered")
                 || action.equals("relayed")
                 || action.equals("expanded")
@@ -246,12 +294,32 @@ public final class DsnParser {
             return Classification.of(Reason.DELIVERED, reply, "RFC 3464 Action");
         }
         Optional<Classification> byDiagnostic = classifier.match(reply, site);
-        if (byDiagnostic.isPresent() && byDiagnostic.get().byText()) {
-            return byDiagnostic.get();
+        if (byDiagnostic.isPresent() && (byDiagnostic.get().byText() || specific(reply.status()))) {
+            // A specific enhanced status (RFC 3463, anything but x.0.0) in the recipient's own
+            // fields says more about it than the bounce's general prose.
+            return contradicted(byDiagnostic.get(), reply, evidence, site);
         }
-        Optional<Classification> byHuman = classifier.match(reply.withText(human), site);
-        if (byHuman.isPresent() && byHuman.get().byText()) {
-            return byHuman.get();
+        List<String> wider = new ArrayList<>();
+        wider.add(cap(evidence.segment()));
+        if (evidence.alone()) {
+            wider.add(evidence.human());
+        }
+        for (String text : wider) {
+            if (text.isBlank() || text.equals(reply.text())) {
+                continue;
+            }
+            Optional<Classification> byText = classifier.match(reply.withText(text), site);
+            // Text beyond the recipient's own diagnostic may be about another recipient or
+            // domain: it may explain a soft failure, but suppressing on it would suppress
+            // someone for another's fault.
+            if (byText.isPresent()
+                    && byText.get().byText()
+                    && (!byText.get().isHard() || evidence.alone())) {
+                return byText.get();
+            }
+        }
+        if (evidence.mailer()) {
+            return Classification.of(Reason.MAILERERROR, reply, "RFC 3464 X-Unix diagnostic");
         }
         if (byDiagnostic.isPresent()) {
             return byDiagnostic.get();
@@ -260,6 +328,98 @@ public final class DsnParser {
             return Classification.of(Reason.EXPIRED, reply, "RFC 3464 transient status, given up");
         }
         return Classification.undefined(reply);
+    }
+
+    /**
+     * A hard verdict stands only if the bounce's own prose does not say the mailbox exists:
+     * carriers answer "user unknown" for disabled or full mailboxes too, and their notice says
+     * which (suppressing on the reply alone would drop a live customer).
+     */
+    private Classification contradicted(
+            Classification verdict, SmtpReply reply, Evidence evidence, String site) {
+        if (!verdict.isHard() || !evidence.alone()) {
+            return verdict;
+        }
+        String prose = evidence.human().replace(reply.text().strip(), " ");
+        Optional<Classification> other = classifier.match(reply.withText(prose), site);
+        if (other.isPresent()
+                && other.get().byText()
+                && MAILBOX_EXISTS.contains(other.get().reason())) {
+            return other.get();
+        }
+        return verdict;
+    }
+
+    /**
+     * The command the reply answered: named in the diagnostic itself, else the last command before
+     * the reply in the session transcript, else named in the recipient's own text.
+     */
+    private static SmtpCommand commandFor(String diag, Evidence evidence) {
+        SmtpCommand command = SmtpCommand.find(diag);
+        if (command != SmtpCommand.UNKNOWN) {
+            return command;
+        }
+        String human = evidence.human();
+        String probe = replyProbe(diag);
+        int at = probe.isEmpty() ? -1 : human.indexOf(probe);
+        if (at > 0) {
+            command = SmtpCommand.find(human.substring(Math.max(0, at - 400), at));
+            if (command != SmtpCommand.UNKNOWN) {
+                return command;
+            }
+        }
+        command = SmtpCommand.find(evidence.segment());
+        if (command == SmtpCommand.UNKNOWN && evidence.alone()) {
+            command = SmtpCommand.find(human);
+        }
+        return command;
+    }
+
+    /**
+     * A multi-line reply cut to its first line ("552-5.7.0 This message was blocked because", as
+     * some MTAs write Diagnostic-Code) completed from the session transcript in the human-readable
+     * part, where every line of it was quoted (RFC 5321 section 4.2.1).
+     */
+    private static String fullReply(String diag, String human) {
+        Matcher first = MULTILINE_START.matcher(diag);
+        if (!first.find()) {
+            return diag;
+        }
+        String probe = replyProbe(diag);
+        int at = probe.isEmpty() ? -1 : human.indexOf(probe);
+        if (at < 0) {
+            return diag;
+        }
+        String code = first.group(1);
+        StringBuilder full = new StringBuilder();
+        for (String line : human.substring(at).split("\r?\n", 40)) {
+            String l = line.strip();
+            if (l.startsWith("<<<")) {
+                l = l.substring(3).strip();
+            }
+            if (!l.startsWith(code)) {
+                break;
+            }
+            full.append(l).append('\n');
+            if (l.length() > 3 && l.charAt(3) == ' ') {
+                break;
+            }
+        }
+        return full.length() > diag.length() ? full.toString() : diag;
+    }
+
+    /** The start of a reply, to find it again in the transcript. */
+    private static String replyProbe(String diag) {
+        String line = diag.strip().split("\r?\n", 2)[0].strip();
+        return line.length() < 12 ? "" : line.substring(0, Math.min(line.length(), 40));
+    }
+
+    private static boolean specific(String status) {
+        return !status.isEmpty() && !status.endsWith(".0.0");
+    }
+
+    private static String cap(String text) {
+        return text.length() > MAX_DIAGNOSTIC ? text.substring(0, MAX_DIAGNOSTIC) : text;
     }
 
     private String siteOf(String remoteMta, String diagnostic, String recipient) {
@@ -298,6 +458,41 @@ public final class DsnParser {
             }
         }
         return human.substring(start, end);
+    }
+
+    /**
+     * A recipient's own lines in a free-text bounce: its line and the lines that continue it, up to
+     * a blank line or a line that starts a new reply at the same indentation or less (the next line
+     * of a Sendmail transcript summary is about another address or domain).
+     */
+    private static String ownLines(String segment) {
+        String[] lines = segment.split("\\r?\\n", 16);
+        StringBuilder own = new StringBuilder(lines[0]).append('\n');
+        int indent = indentOf(lines[0]);
+        for (int i = 1; i < Math.min(lines.length, 15); i++) {
+            String line = lines[i];
+            if (line.isBlank()) {
+                // A blank line ends the recipient's paragraph once it has said something more
+                // than the address (a reply code or status); before that, the reason follows.
+                if (CODE_OR_STATUS.matcher(own).find()) {
+                    break;
+                }
+                continue;
+            }
+            if (indentOf(line) <= indent && NEW_REPLY.matcher(line).find()) {
+                break;
+            }
+            own.append(line).append('\n');
+        }
+        return own.toString();
+    }
+
+    private static int indentOf(String line) {
+        int i = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            i++;
+        }
+        return i;
     }
 
     /** Up to the first blank line after the first line, at most a few lines. */

@@ -193,6 +193,12 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
         if (value == null) {
             return "";
         }
+        if (value.indexOf("\u001b$") >= 0) {
+            // Raw ISO-2022-JP in a header (Japanese carriers send it unencoded, against RFC
+            // 2047): 7-bit escape sequences that read as text once decoded with that charset.
+            return new String(
+                    value.getBytes(StandardCharsets.ISO_8859_1), Charset.forName("ISO-2022-JP"));
+        }
         try {
             return MimeUtility.decodeText(MimeUtility.unfold(value));
         } catch (IOException | RuntimeException e) {

@@ -49,7 +49,8 @@ class ReplyRuleParserTest {
             blocked                             | t.rules line 1: rule for blocked has no condition
             blocked code=550 -> stop            | t.rules line 1: action "stop" -- expected one of
             blocked code=550 -> suppress        | t.rules line 1: action suppress for reason blocked
-            blocked host=mx.example.com         | t.rules line 1: condition "host" -- expected code, status or text
+            blocked host=mx.example.com         | t.rules line 1: condition "host" -- expected code, status, text or command
+            blocked command=QUIT                | t.rules line 1: command "QUIT" -- expected one or more of
             """)
     void rejectsMalformedLinesNamingFileLineAndExpectation(String line, String message) {
         assertThatThrownBy(() -> ReplyRuleParser.parse("t.rules", line))
