@@ -36,7 +36,7 @@ public enum SmtpCommand {
                             + "(end of data|initial connection|greeting|banner|ehlo|helo|mail from"
                             + "|rcpt to|rcpt|data)\\b"
                             + "|\\bfor\\s+(text|data|rcpt(?: to)?|mail(?: from)?)\\s+command"
-                            + "|(?:>>>|\\bin:|smtp command:?)\\s*(mail from|rcpt to|data|ehlo|helo)\\b)");
+                            + "|(?:>>>|\\bin:|smtp command:?|\\bsmtp:)\\s*(mail from|rcpt to|rcpt|data|ehlo|helo)\\b)");
     private static final Pattern QMAIL_RCPT =
             Pattern.compile("(?i)does not like recipient|\\[RCPT_TO\\]");
     private static final Pattern QMAIL_MAIL = Pattern.compile("(?i)sender was rejected");

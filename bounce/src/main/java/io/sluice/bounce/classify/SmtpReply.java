@@ -61,6 +61,16 @@ public record SmtpReply(int code, String status, String text, SmtpCommand comman
         // failure is the 4xx or 5xx that follows, not the banner.
         Matcher any = ANY_CODE.matcher(reply.text);
         int code = reply.code;
+        String status = reply.status;
+        if (status.startsWith("2.")) {
+            Matcher later = STATUS.matcher(reply.text);
+            while (later.find()) {
+                if (!later.group(1).startsWith("2.")) {
+                    status = later.group(1);
+                    break;
+                }
+            }
+        }
         while (any.find()) {
             int found = Integer.parseInt(any.group(1));
             if (code == 0 || found >= 400) {
@@ -70,7 +80,7 @@ public record SmtpReply(int code, String status, String text, SmtpCommand comman
                 }
             }
         }
-        return new SmtpReply(code, reply.status, reply.text);
+        return new SmtpReply(code, status, reply.text);
     }
 
     public SmtpReply withText(String newText) {

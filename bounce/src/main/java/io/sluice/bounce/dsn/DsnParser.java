@@ -7,6 +7,7 @@ import io.sluice.bounce.classify.SmtpCommand;
 import io.sluice.bounce.classify.SmtpReply;
 import io.sluice.bounce.mail.MailPart;
 import io.sluice.bounce.mail.ReceivedMail;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,12 +49,21 @@ public final class DsnParser {
                             + "|mail delivery|delivery has failed|delivery failure|rejected|mail error|error sending"
                             + "|warning: could not|failed|nondeliverable|bounce|unzustellbar|problem"
                             + "|メールエラー|エラー通知|不達|配信エラー|返送)");
+    // What notices from senders that use neither a bounce address nor a bounce subject say.
+    private static final Pattern BOUNCE_BODY =
+            Pattern.compile(
+                    "(?i)could not be delivered to|was not delivered to|delivery to the following"
+                            + " recipients? failed|following addresses had permanent"
+                            + "|undeliverable to|unable to deliver (your )?message to");
     private static final Pattern AUTO_REPLY_SUBJECT =
             Pattern.compile(
                     "(?i)^\\s*(auto(matic|matische)?[ -]?(reply|response|antwort)|out of (the )?office|vacation|away from|autoreply|abwesen)");
     private static final Pattern LEADING_ADDRESS =
             Pattern.compile("(?m)^[ \\t]*(<[^<>\\s]{1,256}@[^<>\\s]{1,256}>):");
     private static final Set<Reason> MAILBOX_EXISTS = Set.of(Reason.SUSPEND, Reason.MAILBOXFULL);
+    private static final Pattern ENCLOSED_DSN =
+            Pattern.compile(
+                    "(?i)report-type=\"?delivery-status|content-type:\\s*message/delivery-status");
     private static final Pattern PERMANENT =
             Pattern.compile(
                     "(?i)permanent (?:error|failure|fatal error)|permanently|fatal errors"
@@ -80,13 +90,13 @@ public final class DsnParser {
             return BounceReport.notABounce("empty input");
         }
         try {
-            return read(ReceivedMail.read(raw));
+            return read(ReceivedMail.read(raw), 0);
         } catch (RuntimeException e) {
             return BounceReport.notABounce("unreadable (" + e.getClass().getSimpleName() + ")");
         }
     }
 
-    private BounceReport read(ReceivedMail mail) {
+    private BounceReport read(ReceivedMail mail, int depth) {
         String human = bounceText(mail.humanText());
         List<Map<String, String>> blocks = new ArrayList<>();
         for (MailPart p :
@@ -102,6 +112,18 @@ public final class DsnParser {
             List<Map<String, String>> ses = SesNotification.read(mail.humanText());
             if (!ses.isEmpty()) {
                 return BounceReport.of("ses-json", fromStatusFields(ses, ""));
+            }
+        }
+        if (blocks.isEmpty() && depth == 0) {
+            // A bounce forwarded as an attachment: the returned DSN is the enclosed message.
+            for (MailPart p : mail.partsOfType("message/rfc822")) {
+                if (!p.enclosed() && ENCLOSED_DSN.matcher(p.text()).find()) {
+                    BounceReport inner =
+                            read(ReceivedMail.read(p.text().getBytes(StandardCharsets.UTF_8)), 1);
+                    if (inner.bounce() && !inner.recipients().isEmpty()) {
+                        return inner;
+                    }
+                }
             }
         }
         if (blocks.isEmpty() && isAutoReply(mail)) {
@@ -122,7 +144,7 @@ public final class DsnParser {
         if (!blocks.isEmpty()) {
             return BounceReport.of("rfc3464", fromStatusFields(blocks, human));
         }
-        if (!looksLikeBounce(mail)) {
+        if (!looksLikeBounce(mail, human)) {
             return BounceReport.notABounce("no delivery-status part and no bounce headers");
         }
         return BounceReport.of("text", fromText(mail, human));
@@ -545,8 +567,9 @@ public final class DsnParser {
                 || AUTO_REPLY_SUBJECT.matcher(mail.header("Subject")).find();
     }
 
-    private static boolean looksLikeBounce(ReceivedMail mail) {
+    private static boolean looksLikeBounce(ReceivedMail mail, String human) {
         return mail.header("Content-Type").toLowerCase(Locale.ROOT).contains("multipart/report")
+                || BOUNCE_BODY.matcher(human).find()
                 || !mail.header("X-Failed-Recipients").isBlank()
                 || BOUNCE_SENDER.matcher(mail.header("From")).find()
                 || BOUNCE_SUBJECT.matcher(mail.header("Subject")).find();

@@ -12,7 +12,10 @@ import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -193,6 +196,10 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
         if (value == null) {
             return "";
         }
+        String utf8 = rawUtf8(value);
+        if (utf8 != null) {
+            return utf8;
+        }
         if (value.indexOf("\u001b$") >= 0) {
             // Raw ISO-2022-JP in a header (Japanese carriers send it unencoded, against RFC
             // 2047): 7-bit escape sequences that read as text once decoded with that charset.
@@ -203,6 +210,34 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
             return MimeUtility.decodeText(MimeUtility.unfold(value));
         } catch (IOException | RuntimeException e) {
             return value;
+        }
+    }
+
+    /**
+     * A header with raw 8-bit UTF-8 (RFC 6532 allows it; the parser hands it over byte per char),
+     * read as UTF-8; null when the value is plain ASCII or not valid UTF-8.
+     */
+    private static String rawUtf8(String value) {
+        boolean high = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xff) {
+                return null;
+            }
+            high |= c >= 0x80;
+        }
+        if (!high) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
         }
     }
 

@@ -22,12 +22,12 @@ class BounceCorpusScoreTest {
 
     @Test
     void reasonAgreement() {
-        assertThat(score.reasonRate()).isGreaterThanOrEqualTo(80.0);
+        assertThat(score.reasonRate()).isGreaterThanOrEqualTo(85.5);
     }
 
     @Test
     void hardSoftAgreement() {
-        assertThat(score.classRate()).isGreaterThanOrEqualTo(92.0);
+        assertThat(score.classRate()).isGreaterThanOrEqualTo(95.5);
     }
 
     @Test
