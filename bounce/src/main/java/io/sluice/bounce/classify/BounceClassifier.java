@@ -18,6 +18,8 @@ public final class BounceClassifier {
 
     private static final String RULES = "/io/sluice/bounce/rules/";
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern CONTINUATION =
+            Pattern.compile("(?<=\\S )[245]\\d\\d[ -][245]\\.\\d{1,3}\\.\\d{1,3} ");
 
     private final List<ReplyRule> generic;
     private final Map<String, List<ReplyRule>> bySite;
@@ -76,6 +78,9 @@ public final class BounceClassifier {
     /** The first matching rule's verdict, site rules before generic ones; empty if none matches. */
     public Optional<Classification> match(SmtpReply reply, String site) {
         String flat = WHITESPACE.matcher(reply.text()).replaceAll(" ");
+        // A multi-line reply joined into one line repeats its code and status on every line
+        // ("550-5.7.1 Messages with multiple 550-5.7.1 addresses"); the words must read on.
+        flat = CONTINUATION.matcher(flat).replaceAll("");
         List<ReplyRule> siteRules = site == null ? List.of() : bySite.getOrDefault(site, List.of());
         for (ReplyRule rule : siteRules) {
             if (rule.matches(reply, flat)) {

@@ -186,6 +186,7 @@ public final class DsnParser {
             // exit status, not an SMTP reply, so its digits are no reply code.
             boolean mailer = typed.strip().toLowerCase(Locale.ROOT).startsWith("x-unix");
             String remoteMta = StatusFields.untyped(f.getOrDefault("remote-mta", ""));
+            String reportingMta = StatusFields.untyped(f.getOrDefault("reporting-mta", ""));
             if (diagnostic.isBlank()) {
                 // The Status field may carry a comment (RFC 3464 section 2.3.4 allows one);
                 // otherwise the paragraph of the human-readable part about this recipient.
@@ -200,7 +201,8 @@ public final class DsnParser {
                             mailer,
                             segmentFor(human, recipient, all),
                             human,
-                            new HashSet<>(all).size() <= 1);
+                            new HashSet<>(all).size() <= 1,
+                            reportingMta);
             out.add(recipient(recipient, action, status, evidence, remoteMta));
         }
         return out;
@@ -249,7 +251,11 @@ public final class DsnParser {
         if (candidates.isEmpty()) {
             out.add(
                     recipient(
-                            "", "failed", "", new Evidence(human, false, human, human, true), ""));
+                            "",
+                            "failed",
+                            "",
+                            new Evidence(human, false, human, human, true, ""),
+                            ""));
             return out;
         }
         // Without a status field, the MTA's own words say whether it gave up for good.
@@ -257,7 +263,8 @@ public final class DsnParser {
         for (String c : candidates) {
             String segment = segmentFor(human, c, candidates);
             Evidence evidence =
-                    new Evidence(ownLines(segment), false, segment, human, candidates.size() == 1);
+                    new Evidence(
+                            ownLines(segment), false, segment, human, candidates.size() == 1, "");
             out.add(recipient(c, "failed", status, evidence, ""));
         }
         return out;
@@ -272,9 +279,15 @@ public final class DsnParser {
      * @param human the whole human-readable part
      * @param alone whether the bounce reports on this recipient only, so its general text is about
      *     this recipient too
+     * @param reportingMta the host that wrote the bounce, or ""
      */
     private record Evidence(
-            String diagnostic, boolean mailer, String segment, String human, boolean alone) {}
+            String diagnostic,
+            boolean mailer,
+            String segment,
+            String human,
+            boolean alone,
+            String reportingMta) {}
 
     private BouncedRecipient recipient(
             String address, String action, String status, Evidence evidence, String remoteMta) {
@@ -289,7 +302,7 @@ public final class DsnParser {
                         vague ? found.status() : status,
                         diag,
                         commandFor(diag, evidence));
-        String site = siteOf(remoteMta, diag, address);
+        String site = siteOf(remoteMta, diag, address, evidence.reportingMta());
         Classification c = classify(reply, action, evidence, site);
         return new BouncedRecipient(
                 address,
@@ -316,7 +329,11 @@ public final class DsnParser {
             return Classification.of(Reason.DELIVERED, reply, "RFC 3464 Action");
         }
         Optional<Classification> byDiagnostic = classifier.match(reply, site);
-        if (byDiagnostic.isPresent() && (byDiagnostic.get().byText() || specific(reply.status()))) {
+        if (byDiagnostic.isPresent()
+                && (byDiagnostic.get().byText()
+                        || (specific(reply.status())
+                                && (!action.equals("delayed")
+                                        || reply.status().equals("4.4.7"))))) {
             // A specific enhanced status (RFC 3463, anything but x.0.0) in the recipient's own
             // fields says more about it than the bounce's general prose.
             return contradicted(byDiagnostic.get(), reply, evidence, site);
@@ -330,7 +347,15 @@ public final class DsnParser {
             if (text.isBlank() || text.equals(reply.text())) {
                 continue;
             }
-            Optional<Classification> byText = classifier.match(reply.withText(text), site);
+            // When the recipient's own fields carry no code, the text's own reply may.
+            SmtpReply wide =
+                    reply.code() == 0 && !specific(reply.status())
+                            ? SmtpReply.find(text).withCommand(reply.command())
+                            : reply.withText(text);
+            if (wide.status().isEmpty()) {
+                wide = new SmtpReply(wide.code(), reply.status(), text, reply.command());
+            }
+            Optional<Classification> byText = classifier.match(wide, site);
             // Text beyond the recipient's own diagnostic may be about another recipient or
             // domain: it may explain a soft failure, but suppressing on it would suppress
             // someone for another's fault.
@@ -342,6 +367,11 @@ public final class DsnParser {
         }
         if (evidence.mailer()) {
             return Classification.of(Reason.MAILERERROR, reply, "RFC 3464 X-Unix diagnostic");
+        }
+        if (action.equals("delayed")) {
+            // A warning that delivery is still being retried, with no words on why: the
+            // codes alone say only that time is running out (RFC 3464 section 2.3.3).
+            return Classification.of(Reason.EXPIRED, reply, "RFC 3464 Action delayed");
         }
         if (byDiagnostic.isPresent()) {
             return byDiagnostic.get();
@@ -408,26 +438,34 @@ public final class DsnParser {
             return diag;
         }
         String probe = replyProbe(diag);
-        int at = probe.isEmpty() ? -1 : human.indexOf(probe);
-        if (at < 0) {
-            return diag;
-        }
         String code = first.group(1);
-        StringBuilder full = new StringBuilder();
-        for (String line : human.substring(at).split("\r?\n", 40)) {
-            String l = line.strip();
-            if (l.startsWith("<<<")) {
-                l = l.substring(3).strip();
+        String best = diag;
+        // The reply may be quoted more than once (a summary line, then the transcript): the
+        // longest quotation is the complete one.
+        int tries = 0;
+        for (int at = probe.isEmpty() ? -1 : human.indexOf(probe);
+                at >= 0 && tries < 8;
+                at = human.indexOf(probe, at + 1), tries++) {
+            StringBuilder full = new StringBuilder();
+            String window = human.substring(at, Math.min(human.length(), at + 8 * 1024));
+            for (String line : window.split("\\r?\\n", 40)) {
+                String l = line.strip();
+                if (l.startsWith("<<<")) {
+                    l = l.substring(3).strip();
+                }
+                if (!l.startsWith(code)) {
+                    break;
+                }
+                full.append(l).append('\n');
+                if (l.length() > 3 && l.charAt(3) == ' ') {
+                    break;
+                }
             }
-            if (!l.startsWith(code)) {
-                break;
-            }
-            full.append(l).append('\n');
-            if (l.length() > 3 && l.charAt(3) == ' ') {
-                break;
+            if (full.length() > best.length()) {
+                best = full.toString();
             }
         }
-        return full.length() > diag.length() ? full.toString() : diag;
+        return best;
     }
 
     /** The start of a reply, to find it again in the transcript. */
@@ -444,7 +482,8 @@ public final class DsnParser {
         return text.length() > MAX_DIAGNOSTIC ? text.substring(0, MAX_DIAGNOSTIC) : text;
     }
 
-    private String siteOf(String remoteMta, String diagnostic, String recipient) {
+    private String siteOf(
+            String remoteMta, String diagnostic, String recipient, String reportingMta) {
         // The host that replied knows best; then the recipient's domain; hosts merely mentioned
         // in the text (help links, relays) last.
         Optional<String> site = classifier.sites().siteOf(remoteMta);
@@ -453,8 +492,14 @@ public final class DsnParser {
         }
         if (site.isEmpty()) {
             Matcher m = HOST.matcher(diagnostic);
+            boolean named = false;
             while (site.isEmpty() && m.find()) {
+                named = true;
                 site = classifier.sites().siteOf(m.group());
+            }
+            if (site.isEmpty() && !named && remoteMta.isBlank()) {
+                // No other host named: the MTA that wrote the bounce gave the reply itself.
+                site = classifier.sites().siteOf(reportingMta);
             }
         }
         return site.orElse("");
