@@ -47,7 +47,7 @@ public final class DsnParser {
                     "(?i)(undeliver|undelivered|delivery (status|fail|notification|problem|report)|failure notice"
                             + "|returned mail|returned to sender|non.?deliver|could not be delivered|not delivered"
                             + "|mail delivery|delivery has failed|delivery failure|rejected|mail error|error sending"
-                            + "|warning: could not|failed|nondeliverable|bounce|unzustellbar|problem"
+                            + "|warning: could not|failed|nondeliverable|bounce|unzustellbar|problem|loop alert"
                             + "|メールエラー|エラー通知|不達|配信エラー|返送)");
     // What notices from senders that use neither a bounce address nor a bounce subject say.
     private static final Pattern BOUNCE_BODY =
@@ -61,13 +61,18 @@ public final class DsnParser {
     private static final Pattern LEADING_ADDRESS =
             Pattern.compile("(?m)^[ \\t]*(<[^<>\\s]{1,256}@[^<>\\s]{1,256}>):");
     private static final Set<Reason> MAILBOX_EXISTS = Set.of(Reason.SUSPEND, Reason.MAILBOXFULL);
+    private static final Pattern FORWARDED_INLINE =
+            Pattern.compile(
+                    "(?im)^[ \\t]*(?:begin forwarded message:|-{2,} ?forwarded message ?-{2,})[ \\t]*$");
+    private static final Pattern QUOTE = Pattern.compile("(?m)^> ?");
+    private static final Pattern WARNING =
+            Pattern.compile(
+                    "(?i)this is a warning|warning message only|will (?:be )?retr(?:y|ied)"
+                            + "|still (?:be )?trying|has not yet been delivered|delivery (?:is|has been) delayed");
     private static final Pattern ENCLOSED_DSN =
             Pattern.compile(
-                    "(?i)report-type=\"?delivery-status|content-type:\\s*message/delivery-status");
-    private static final Pattern PERMANENT =
-            Pattern.compile(
-                    "(?i)permanent (?:error|failure|fatal error)|permanently|fatal errors"
-                            + "|no further (?:delivery )?attempts will be made|giving up|gave up");
+                    "(?im)report-type=\"?delivery-status|content-type:\\s*message/delivery-status"
+                            + "|^final-recipient:");
     // A Sendmail summary line about an address or domain: "550 example.org (smtp)... Host unknown".
     private static final Pattern NEW_REPLY =
             Pattern.compile("^\\s*[245]\\d\\d [^\\s]{1,256}(?: \\(\\w{1,20}\\))?\\.\\.\\.");
@@ -116,10 +121,22 @@ public final class DsnParser {
         }
         if (blocks.isEmpty() && depth == 0) {
             // A bounce forwarded as an attachment: the returned DSN is the enclosed message.
+            List<String> forwarded = new ArrayList<>();
             for (MailPart p : mail.partsOfType("message/rfc822")) {
-                if (!p.enclosed() && ENCLOSED_DSN.matcher(p.text()).find()) {
+                if (!p.enclosed()) {
+                    forwarded.add(p.text());
+                }
+            }
+            // Or forwarded inline, every line quoted with "> ".
+            String whole = mail.humanText();
+            Matcher inline = FORWARDED_INLINE.matcher(whole);
+            if (inline.find()) {
+                forwarded.add(unquoted(whole.substring(inline.end())));
+            }
+            for (String text : forwarded) {
+                if (ENCLOSED_DSN.matcher(text).find()) {
                     BounceReport inner =
-                            read(ReceivedMail.read(p.text().getBytes(StandardCharsets.UTF_8)), 1);
+                            read(ReceivedMail.read(text.getBytes(StandardCharsets.UTF_8)), 1);
                     if (inner.bounce() && !inner.recipients().isEmpty()) {
                         return inner;
                     }
@@ -258,8 +275,9 @@ public final class DsnParser {
                             ""));
             return out;
         }
-        // Without a status field, the MTA's own words say whether it gave up for good.
-        String status = PERMANENT.matcher(human).find() ? "5.0.0" : "";
+        // Without a status field, the notice itself is the MTA saying it gave up for good
+        // (a failure notice is final, RFC 3464 section 2.3.3), unless it says it is a warning.
+        String status = WARNING.matcher(human).find() ? "" : "5.0.0";
         for (String c : candidates) {
             String segment = segmentFor(human, c, candidates);
             Evidence evidence =
@@ -472,6 +490,21 @@ public final class DsnParser {
     private static String replyProbe(String diag) {
         String line = diag.strip().split("\r?\n", 2)[0].strip();
         return line.length() < 12 ? "" : line.substring(0, Math.min(line.length(), 40));
+    }
+
+    /** The quoted lines after a forwarding marker, unquoted, up to the first unquoted line. */
+    private static String unquoted(String text) {
+        StringBuilder out = new StringBuilder();
+        boolean started = false;
+        for (String line : text.split("\\r?\\n", 2000)) {
+            if (line.startsWith(">")) {
+                started = true;
+                out.append(QUOTE.matcher(line).replaceFirst("")).append('\n');
+            } else if (started && !line.isBlank()) {
+                break;
+            }
+        }
+        return out.toString();
     }
 
     private static boolean specific(String status) {

@@ -22,12 +22,12 @@ class BounceCorpusScoreTest {
 
     @Test
     void reasonAgreement() {
-        assertThat(score.reasonRate()).isGreaterThanOrEqualTo(88.0);
+        assertThat(score.reasonRate()).isGreaterThanOrEqualTo(90.0);
     }
 
     @Test
     void hardSoftAgreement() {
-        assertThat(score.classRate()).isGreaterThanOrEqualTo(96.0);
+        assertThat(score.classRate()).isGreaterThanOrEqualTo(97.0);
     }
 
     @Test
