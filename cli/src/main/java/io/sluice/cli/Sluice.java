@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sluice 0.1.0",
         description = "Email delivery on Apache Flink.",
-        subcommands = {LocalCommand.class, ClassifyCommand.class})
+        subcommands = {LocalCommand.class, ClassifyCommand.class, ConformanceCommand.class})
 public final class Sluice implements Runnable {
 
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
