@@ -1,5 +1,6 @@
 package io.sluice.bounce.classify;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,13 +21,15 @@ public record ReplyRule(
         String origin) {
 
     /**
-     * Whether {@code reply} satisfies every condition; {@code flatText} is its text on one line.
+     * Whether {@code reply} satisfies every condition; {@code foldedText} is its text on one line
+     * and lower-cased ({@link Locale#ROOT}), as {@link BounceClassifier} prepares it once for all
+     * rules: text patterns are compiled lower-case, which is how matching is case-insensitive.
      */
-    public boolean matches(SmtpReply reply, String flatText) {
+    public boolean matches(SmtpReply reply, String foldedText) {
         return code.map(c -> c.matches(reply.code())).orElse(true)
                 && status.map(s -> s.matches(reply.status())).orElse(true)
                 && command.map(c -> c.contains(reply.command())).orElse(true)
-                && text.map(t -> t.matcher(flatText).find()).orElse(true);
+                && text.map(t -> t.matcher(foldedText).find()).orElse(true);
     }
 
     /** The verdict this rule gives for {@code reply}; the class comes from the fixed policy. */

@@ -27,6 +27,9 @@ public final class DsnParser {
 
     private static final int MAX_TEXT = 64 * 1024;
     private static final int MAX_DIAGNOSTIC = 2000;
+    // How much of a bounce's own prose the classifier reads: the explanation comes first, and
+    // every rule scans it, so a long notice must not cost more than this.
+    private static final int MAX_PROSE = 4 * 1024;
 
     // Where a bounce's own text ends and the returned original begins; MTAs that do not use
     // RFC 3462's third part mark it with a line like these.
@@ -359,7 +362,7 @@ public final class DsnParser {
         List<String> wider = new ArrayList<>();
         wider.add(cap(evidence.segment()));
         if (evidence.alone()) {
-            wider.add(evidence.human());
+            wider.add(prose(evidence.human()));
         }
         for (String text : wider) {
             if (text.isBlank() || text.equals(reply.text())) {
@@ -410,8 +413,9 @@ public final class DsnParser {
         if (!verdict.isHard() || !evidence.alone()) {
             return verdict;
         }
-        String prose = evidence.human().replace(reply.text().strip(), " ");
-        Optional<Classification> other = classifier.match(reply.withText(prose), site);
+        String prose = prose(evidence.human()).replace(reply.text().strip(), " ");
+        Optional<Classification> other =
+                classifier.match(reply.withText(prose), site, MAILBOX_EXISTS);
         if (other.isPresent()
                 && other.get().byText()
                 && MAILBOX_EXISTS.contains(other.get().reason())) {
@@ -440,7 +444,7 @@ public final class DsnParser {
         }
         command = SmtpCommand.find(evidence.segment());
         if (command == SmtpCommand.UNKNOWN && evidence.alone()) {
-            command = SmtpCommand.find(human);
+            command = SmtpCommand.find(prose(human));
         }
         return command;
     }
@@ -509,6 +513,10 @@ public final class DsnParser {
 
     private static boolean specific(String status) {
         return !status.isEmpty() && !status.endsWith(".0.0");
+    }
+
+    private static String prose(String text) {
+        return text.length() > MAX_PROSE ? text.substring(0, MAX_PROSE) : text;
     }
 
     private static String cap(String text) {
