@@ -26,16 +26,22 @@ import java.util.regex.Pattern;
 public final class DsnParser {
 
     private static final int MAX_TEXT = 64 * 1024;
-    private static final int MAX_DIAGNOSTIC = 2000;
+    private static final int MAX_DIAGNOSTIC = 1200;
+    // Sluice sends one message per recipient, so a bounce of ours names one; mailing-list
+    // explosions name a few dozen. Beyond these, each further recipient would cost a full
+    // classification for nothing (free text names fewer real recipients than addresses).
+    private static final int MAX_RECIPIENTS = 100;
+    private static final int MAX_TEXT_RECIPIENTS = 10;
     // How much of a bounce's own prose the classifier reads: the explanation comes first, and
     // every rule scans it, so a long notice must not cost more than this.
     private static final int MAX_PROSE = 4 * 1024;
 
     // Where a bounce's own text ends and the returned original begins; MTAs that do not use
-    // RFC 3462's third part mark it with a line like these.
+    // RFC 3462's third part mark it with a line like these. Possessive runs: a long line of
+    // blanks would otherwise be split between the two blank runs in every possible way.
     private static final Pattern ORIGINAL_FOLLOWS =
             Pattern.compile(
-                    "(?im)^[ \\t>]*(?:-{2,}|={2,}|\\*{2,})?[ \\t]*(?:below this line is a copy of the message"
+                    "(?im)^[ \\t>]*+(?:-{2,}+|={2,}+|\\*{2,}+)?[ \\t]*+(?:below this line is a copy of the message"
                             + "|this is a copy of the message|original message follows|original message headers?"
                             + "|the header of the original message|returned message|unsent message below"
                             + "|message text follows|-+ ?original message|copy of the original message"
@@ -105,7 +111,8 @@ public final class DsnParser {
     }
 
     private BounceReport read(ReceivedMail mail, int depth) {
-        String human = bounceText(mail.humanText());
+        String whole = mail.humanText();
+        String human = bounceText(whole);
         List<Map<String, String>> blocks = new ArrayList<>();
         for (MailPart p :
                 mail.partsOfType("message/delivery-status", "message/global-delivery-status")) {
@@ -117,7 +124,7 @@ public final class DsnParser {
             blocks.addAll(StatusFields.parse(human).perRecipient());
         }
         if (blocks.isEmpty()) {
-            List<Map<String, String>> ses = SesNotification.read(mail.humanText());
+            List<Map<String, String>> ses = SesNotification.read(whole);
             if (!ses.isEmpty()) {
                 return BounceReport.of("ses-json", fromStatusFields(ses, ""));
             }
@@ -131,7 +138,6 @@ public final class DsnParser {
                 }
             }
             // Or forwarded inline, every line quoted with "> ".
-            String whole = mail.humanText();
             Matcher inline = FORWARDED_INLINE.matcher(whole);
             if (inline.find()) {
                 forwarded.add(unquoted(whole.substring(inline.end())));
@@ -175,6 +181,9 @@ public final class DsnParser {
         List<BouncedRecipient> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         List<String> all = new ArrayList<>();
+        if (blocks.size() > MAX_RECIPIENTS) {
+            blocks = blocks.subList(0, MAX_RECIPIENTS);
+        }
         for (Map<String, String> f : blocks) {
             all.add(
                     AddressScanner.first(
@@ -219,7 +228,7 @@ public final class DsnParser {
                     new Evidence(
                             diagnostic,
                             mailer,
-                            segmentFor(human, recipient, all),
+                            cap(segmentFor(human, recipient, all)),
                             human,
                             new HashSet<>(all).size() <= 1,
                             reportingMta);
@@ -281,8 +290,11 @@ public final class DsnParser {
         // Without a status field, the notice itself is the MTA saying it gave up for good
         // (a failure notice is final, RFC 3464 section 2.3.3), unless it says it is a warning.
         String status = WARNING.matcher(human).find() ? "" : "5.0.0";
+        if (candidates.size() > MAX_TEXT_RECIPIENTS) {
+            candidates = candidates.subList(0, MAX_TEXT_RECIPIENTS);
+        }
         for (String c : candidates) {
-            String segment = segmentFor(human, c, candidates);
+            String segment = cap(segmentFor(human, c, candidates));
             Evidence evidence =
                     new Evidence(
                             ownLines(segment), false, segment, human, candidates.size() == 1, "");

@@ -18,6 +18,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -33,9 +34,19 @@ import java.util.Properties;
 public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
 
     /** Bounces are small; anything beyond this is an attached original we do not need. */
-    private static final int MAX_PART_CHARS = 256 * 1024;
+    private static final int MAX_PART_CHARS = 64 * 1024;
+
+    /**
+     * How much of a message is read at all. A bounce's own parts come first and are a few KiB; past
+     * this lies only the returned original, and reading it would let one oversized message cost
+     * seconds.
+     */
+    public static final int MAX_MESSAGE_BYTES = 128 * 1024;
 
     private static final int MAX_DEPTH = 8;
+
+    /** Real bounces carry a few dozen header fields; thousands are an attack on the parser. */
+    private static final int MAX_HEADERS = 500;
 
     // Creating a Session reads the provider configuration from the class path each time; one
     // shared, unauthenticated session is enough to parse messages (it is never used to send).
@@ -59,7 +70,9 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
         parts = List.copyOf(parts);
     }
 
-    public static ReceivedMail read(byte[] raw) {
+    public static ReceivedMail read(byte[] whole) {
+        byte[] raw =
+                whole.length > MAX_MESSAGE_BYTES ? Arrays.copyOf(whole, MAX_MESSAGE_BYTES) : whole;
         List<Header> headers = new ArrayList<>();
         List<MailPart> parts = new ArrayList<>();
         try {
@@ -67,7 +80,9 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
             Enumeration<Header> all = message.getAllHeaders();
             while (all.hasMoreElements()) {
                 Header h = all.nextElement();
-                headers.add(new Header(h.getName(), decodeWords(h.getValue())));
+                if (headers.size() < MAX_HEADERS) {
+                    headers.add(h);
+                }
             }
             walk(message, false, 0, parts);
         } catch (MessagingException | IOException | RuntimeException e) {
@@ -86,7 +101,8 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
     public String header(String name) {
         for (Header h : headers) {
             if (h.getName().equalsIgnoreCase(name)) {
-                return h.getValue() == null ? "" : h.getValue().replaceAll("\\r?\\n[ \\t]*", " ");
+                // Decoded here, for the few fields read, rather than every field of every message.
+                return decodeWords(h.getValue()).replaceAll("\\r?\\n[ \\t]*", " ");
             }
         }
         return "";
