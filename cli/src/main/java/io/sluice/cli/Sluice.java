@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             LocalCommand.class,
             ClassifyCommand.class,
+            ConformanceCommand.class,
             SuppressCommand.class,
             DkimCommand.class
         })

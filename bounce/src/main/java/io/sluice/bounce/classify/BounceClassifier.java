@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +20,8 @@ public final class BounceClassifier {
 
     private static final String RULES = "/io/sluice/bounce/rules/";
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern CONTINUATION =
+            Pattern.compile("(?<=\\S )[245]\\d\\d[ -][245]\\.\\d{1,3}\\.\\d{1,3} ");
 
     private final List<ReplyRule> generic;
     private final Map<String, List<ReplyRule>> bySite;
@@ -75,16 +79,27 @@ public final class BounceClassifier {
 
     /** The first matching rule's verdict, site rules before generic ones; empty if none matches. */
     public Optional<Classification> match(SmtpReply reply, String site) {
-        String flat = WHITESPACE.matcher(reply.text()).replaceAll(" ");
+        return match(reply, site, null);
+    }
+
+    /**
+     * Like {@link #match(SmtpReply, String)}, considering only rules for {@code reasons} (all when
+     * null): cheaper when only some verdicts would change the caller's mind.
+     */
+    public Optional<Classification> match(SmtpReply reply, String site, Set<Reason> reasons) {
+        // Rules are compiled lower-case (ReplyRuleParser), so the text is folded once here
+        // rather than by every rule at every position.
+        String flat = WHITESPACE.matcher(reply.text()).replaceAll(" ").toLowerCase(Locale.ROOT);
+        // A multi-line reply joined into one line repeats its code and status on every line
+        // ("550-5.7.1 Messages with multiple 550-5.7.1 addresses"); the words must read on.
+        flat = CONTINUATION.matcher(flat).replaceAll("");
         List<ReplyRule> siteRules = site == null ? List.of() : bySite.getOrDefault(site, List.of());
-        for (ReplyRule rule : siteRules) {
-            if (rule.matches(reply, flat)) {
-                return Optional.of(rule.apply(reply));
-            }
-        }
-        for (ReplyRule rule : generic) {
-            if (rule.matches(reply, flat)) {
-                return Optional.of(rule.apply(reply));
+        for (List<ReplyRule> rules : List.of(siteRules, generic)) {
+            for (ReplyRule rule : rules) {
+                if ((reasons == null || reasons.contains(rule.reason()))
+                        && rule.matches(reply, flat)) {
+                    return Optional.of(rule.apply(reply));
+                }
             }
         }
         return Optional.empty();

@@ -1,6 +1,8 @@
 package io.sluice.bounce.classify;
 
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -14,16 +16,20 @@ public record ReplyRule(
         Optional<ReplyCodePattern> code,
         Optional<StatusPattern> status,
         Optional<Pattern> text,
+        Optional<Set<SmtpCommand>> command,
         Optional<BounceAction> action,
         String origin) {
 
     /**
-     * Whether {@code reply} satisfies every condition; {@code flatText} is its text on one line.
+     * Whether {@code reply} satisfies every condition; {@code foldedText} is its text on one line
+     * and lower-cased ({@link Locale#ROOT}), as {@link BounceClassifier} prepares it once for all
+     * rules: text patterns are compiled lower-case, which is how matching is case-insensitive.
      */
-    public boolean matches(SmtpReply reply, String flatText) {
+    public boolean matches(SmtpReply reply, String foldedText) {
         return code.map(c -> c.matches(reply.code())).orElse(true)
                 && status.map(s -> s.matches(reply.status())).orElse(true)
-                && text.map(t -> t.matcher(flatText).find()).orElse(true);
+                && command.map(c -> c.contains(reply.command())).orElse(true)
+                && text.map(t -> t.matcher(foldedText).find()).orElse(true);
     }
 
     /** The verdict this rule gives for {@code reply}; the class comes from the fixed policy. */

@@ -2,6 +2,7 @@ package io.sluice.bounce.classify;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -88,6 +89,7 @@ public final class ReplyRuleParser {
         Optional<ReplyCodePattern> code = Optional.empty();
         Optional<StatusPattern> status = Optional.empty();
         Optional<Pattern> text = Optional.empty();
+        Optional<Set<SmtpCommand>> command = Optional.empty();
         String rest = space < 0 ? "" : conditions.substring(space).strip();
         while (!rest.isEmpty()) {
             int eq = rest.indexOf('=');
@@ -97,7 +99,8 @@ public final class ReplyRuleParser {
                         lineNo,
                         "\""
                                 + rest
-                                + "\" -- expected code=..., status=..., text=/.../ or -> action");
+                                + "\" -- expected code=..., status=..., text=/.../, command=..."
+                                + " or -> action");
             }
             String key = rest.substring(0, eq);
             String after = rest.substring(eq + 1);
@@ -122,9 +125,12 @@ public final class ReplyRuleParser {
                     case "code" -> code = Optional.of(new ReplyCodePattern(value));
                     case "status" -> status = Optional.of(new StatusPattern(value));
                     case "text" -> text = Optional.of(compile(value));
+                    case "command" -> command = Optional.of(commands(value));
                     default ->
                             throw new IllegalArgumentException(
-                                    "condition \"" + key + "\" -- expected code, status or text");
+                                    "condition \""
+                                            + key
+                                            + "\" -- expected code, status, text or command");
                 }
             } catch (PatternSyntaxException e) {
                 throw new RuleFileException(
@@ -135,21 +141,55 @@ public final class ReplyRuleParser {
                 throw new RuleFileException(file, lineNo, e.getMessage());
             }
         }
-        if (code.isEmpty() && status.isEmpty() && text.isEmpty()) {
+        if (code.isEmpty() && status.isEmpty() && text.isEmpty() && command.isEmpty()) {
             throw new RuleFileException(
                     file,
                     lineNo,
                     "rule for "
                             + reason.id()
-                            + " has no condition -- expected code=, status= or text=");
+                            + " has no condition -- expected code=, status=, text= or command=");
         }
-        return new ReplyRule(reason, code, status, text, action, origin);
+        return new ReplyRule(reason, code, status, text, command, action, origin);
+    }
+
+    /** {@code RCPT}, or several joined by {@code |}: {@code DATA|UNKNOWN}. */
+    private static Set<SmtpCommand> commands(String value) {
+        Set<SmtpCommand> set = EnumSet.noneOf(SmtpCommand.class);
+        for (String id : value.split("\\|", -1)) {
+            set.add(
+                    SmtpCommand.byId(id)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "command \""
+                                                            + id
+                                                            + "\" -- expected one or more of"
+                                                            + " CONNECT, HELO, MAIL, RCPT, DATA,"
+                                                            + " UNKNOWN joined by |")));
+        }
+        return Set.copyOf(set);
     }
 
     private static Pattern compile(String regex) {
         // A slash inside the regex is written \/ in the file.
-        return Pattern.compile(
-                regex.replace("\\/", "/"), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        // Matching is case-insensitive: the classifier lower-cases the text once, and the regex is
+        // lower-cased here (letters after a backslash are escapes and keep their case). A
+        // case-insensitive flag would fold every character at every position instead, several
+        // times slower on the long texts bounces carry.
+        return Pattern.compile(lowerOutsideEscapes(regex.replace("\\/", "/")));
+    }
+
+    private static String lowerOutsideEscapes(String regex) {
+        StringBuilder out = new StringBuilder(regex.length());
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\' && i + 1 < regex.length()) {
+                out.append(c).append(regex.charAt(++i));
+            } else {
+                out.append(Character.toLowerCase(c));
+            }
+        }
+        return out.toString();
     }
 
     /** The "->" that starts the action, ignoring any inside a text regex. */

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * @param status the enhanced status code {@code class.subject.detail} (RFC 3463), or "" when
  *     unknown
  * @param text the reply text, never null
+ * @param command the command the reply answered, {@link SmtpCommand#UNKNOWN} when not known
  */
-public record SmtpReply(int code, String status, String text) {
+public record SmtpReply(int code, String status, String text, SmtpCommand command) {
 
     // RFC 3463 section 2: class is 2, 4 or 5; subject and detail are 1-3 digits.
     private static final Pattern STATUS =
@@ -23,6 +24,12 @@ public record SmtpReply(int code, String status, String text) {
     public SmtpReply {
         status = status == null ? "" : status.trim();
         text = text == null ? "" : text;
+        command = command == null ? SmtpCommand.UNKNOWN : command;
+    }
+
+    /** A reply to a command that is not known. */
+    public SmtpReply(int code, String status, String text) {
+        this(code, status, text, SmtpCommand.UNKNOWN);
     }
 
     /**
@@ -47,16 +54,41 @@ public record SmtpReply(int code, String status, String text) {
      */
     public static SmtpReply find(String text) {
         SmtpReply reply = parse(text);
-        if (reply.code != 0) {
+        if (reply.code >= 400) {
             return reply;
         }
+        // A quoted session may start with the greeting ("220-host ... 421 4.2.1 refused"); the
+        // failure is the 4xx or 5xx that follows, not the banner.
         Matcher any = ANY_CODE.matcher(reply.text);
-        int code = any.find() ? Integer.parseInt(any.group(1)) : 0;
-        return new SmtpReply(code, reply.status, reply.text);
+        int code = reply.code;
+        String status = reply.status;
+        if (status.startsWith("2.")) {
+            Matcher later = STATUS.matcher(reply.text);
+            while (later.find()) {
+                if (!later.group(1).startsWith("2.")) {
+                    status = later.group(1);
+                    break;
+                }
+            }
+        }
+        while (any.find()) {
+            int found = Integer.parseInt(any.group(1));
+            if (code == 0 || found >= 400) {
+                code = found;
+                if (found >= 400) {
+                    break;
+                }
+            }
+        }
+        return new SmtpReply(code, status, reply.text);
     }
 
     public SmtpReply withText(String newText) {
-        return new SmtpReply(code, status, newText);
+        return new SmtpReply(code, status, newText, command);
+    }
+
+    public SmtpReply withCommand(SmtpCommand newCommand) {
+        return new SmtpReply(code, status, text, newCommand);
     }
 
     /** A 4xx reply (or, without a code, a 4.x.x status): the receiver asks us to try again. */

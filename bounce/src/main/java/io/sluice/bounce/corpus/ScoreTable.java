@@ -24,6 +24,13 @@ public record ScoreTable(List<CorpusOutcome> outcomes) {
         return 100.0 * named.stream().filter(CorpusOutcome::recipientAgrees).count() / named.size();
     }
 
+    /** Rows whose reason and hard/soft/none class both agree with the corpus. */
+    public Agreement agreement() {
+        int agreed =
+                (int) outcomes.stream().filter(o -> o.reasonAgrees() && o.classAgrees()).count();
+        return new Agreement(agreed, outcomes.size());
+    }
+
     public List<CorpusOutcome> hardFalsePositives() {
         return outcomes.stream().filter(CorpusOutcome::hardFalsePositive).toList();
     }

@@ -22,6 +22,11 @@ final class AddressScanner {
                             + "@([A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}"
                             + "|\\[[0-9.:A-Fa-f]{2,45}\\])");
 
+    private static final int LOCAL_WINDOW = 130;
+    private static final int DOMAIN_WINDOW = 600;
+    // A bounce names a handful of addresses; a text with thousands of '@' is hostile.
+    private static final int MAX_ATS = 500;
+
     private AddressScanner() {}
 
     /** The first address in {@code text}, normalised, or "". */
@@ -33,14 +38,32 @@ final class AddressScanner {
     /** Every distinct address in order of first appearance, normalised. */
     static List<String> all(String text) {
         Set<String> found = new LinkedHashSet<>();
-        Matcher m = ADDRESS.matcher(text == null ? "" : text);
-        while (m.find()) {
-            String local = m.group(1);
-            String domain = m.group(2);
-            if (local.endsWith(".")) {
-                continue;
+        if (text == null) {
+            return new ArrayList<>();
+        }
+        // An address has an '@': the pattern runs only in a window around each one, so a long
+        // run of address-like characters with no '@' (or a huge line of them) costs one pass
+        // instead of a bounded-but-long attempt at every position.
+        Matcher m = ADDRESS.matcher(text);
+        int from = 0;
+        for (int ats = 0; ats < MAX_ATS; ats++) {
+            int at = text.indexOf('@', from);
+            if (at < 0) {
+                break;
             }
-            found.add(normalise(local + "@" + domain));
+            m.region(
+                    Math.max(from, at - LOCAL_WINDOW), Math.min(text.length(), at + DOMAIN_WINDOW));
+            from = at + 1;
+            while (m.find() && m.start() <= at) {
+                if (m.end() > at) {
+                    String local = m.group(1);
+                    if (!local.endsWith(".")) {
+                        found.add(normalise(local + "@" + m.group(2)));
+                    }
+                    from = Math.max(from, m.end());
+                    break;
+                }
+            }
         }
         return new ArrayList<>(found);
     }

@@ -29,9 +29,16 @@ final class SesNotification {
 
     private SesNotification() {}
 
+    private static String unescape(String json) {
+        return json.replace("\\\\", "\u0000").replace("\\\"", "\"").replace("\u0000", "\\");
+    }
+
     /** Per-recipient fields keyed like a DSN's, or an empty list when this is not SES JSON. */
-    static List<Map<String, String>> read(String text) {
+    static List<Map<String, String>> read(String raw) {
         List<Map<String, String>> out = new ArrayList<>();
+        // Delivered through SNS, the notification is a JSON string inside the SNS envelope's
+        // "Message" field, its quotes escaped.
+        String text = raw.contains("\\\"notificationType\\\"") ? unescape(raw) : raw;
         Matcher type = TYPE.matcher(text);
         if (!type.find()) {
             return out;

@@ -74,6 +74,11 @@ record StatusFields(Map<String, String> perMessage, List<Map<String, String>> pe
                     r.put(field, perMessage.get(field));
                 }
             }
+            // The reporting MTA is per message (section 2.2) but matters per recipient when no
+            // Remote-MTA says who else gave the reply.
+            if (perMessage.containsKey("reporting-mta")) {
+                r.putIfAbsent("reporting-mta", perMessage.get("reporting-mta"));
+            }
             r.replaceAll((k, v) -> v.strip());
         }
         return new StatusFields(perMessage, recipients);

@@ -3,47 +3,41 @@ package io.sluice.bounce.arf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.bounce.corpus.Corpora;
-import io.sluice.bounce.corpus.ManifestRow;
+import io.sluice.bounce.corpus.FeedbackCorpusRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every complaint in arf/ yields its feedback type and original recipient as listed. */
+/**
+ * Every complaint in arf/ yields its feedback type and original recipient as listed, through the
+ * same runner {@code sluice conformance} uses.
+ */
 class FeedbackCorpusTest {
 
     private static final FeedbackReportParser PARSER = new FeedbackReportParser();
 
-    static Stream<ManifestRow> rows() {
-        return ManifestRow.read(Corpora.require("arf").resolve("manifest.tsv")).stream();
+    private static List<FeedbackCorpusRun.Outcome> outcomes;
+
+    @BeforeAll
+    static void run() {
+        outcomes = FeedbackCorpusRun.run(Corpora.require("arf"));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rows")
-    void yieldsFeedbackTypeAndRecipient(ManifestRow row) throws IOException {
-        Path file = Corpora.require("arf").resolve("mail").resolve(row.file());
+    @Test
+    void everyRowYieldsItsFeedbackTypeAndRecipient() {
+        assertThat(outcomes)
+                .filteredOn(o -> !o.agrees())
+                .extracting(FeedbackCorpusRun.Outcome::describe)
+                .isEmpty();
+        assertThat(outcomes).hasSizeGreaterThan(20);
+    }
 
-        FeedbackReport report = PARSER.parse(Files.readAllBytes(file));
-
-        assertThat(report.report()).as(report.format()).isTrue();
-        assertThat(report.feedbackType()).isEqualTo(row.get("feedback_type"));
-        String expected = row.get("original_recipient");
-        // sisimai's expectations fall back to the enclosed original's To when Original-Rcpt-To
-        // is absent; KumoMTA's and mail-auth's report the RFC 5965 field alone.
-        List<String> actual =
-                row.get("origin").contains("sisimai")
-                        ? report.recipients()
-                        : report.originalRecipients();
-        if (expected.isEmpty()) {
-            assertThat(actual).isEmpty();
-        } else {
-            assertThat(actual).hasSizeGreaterThan(row.position());
-            assertThat(actual.get(row.position())).isEqualToIgnoringCase(expected);
-        }
+    @Test
+    void everyReportFileAgrees() {
+        assertThat(FeedbackCorpusRun.agreement(outcomes).complete()).isTrue();
     }
 
     @Test

@@ -27,7 +27,7 @@ class BounceClassifierTest {
             ''        | 452 4.5.3 Too many recipients                                                                                                                                                                            | toomanyconn   | SOFT | RETRY
             ''        | 550 5.1.1 <a@example.com>: Recipient address rejected: User unknown in virtual mailbox table                                                                                                          | userunknown   | HARD | SUPPRESS
             ''        | 550 5.2.2 Mailbox full                                                                                                                                                                                   | mailboxfull   | SOFT | RETRY
-            ''        | 556 5.1.10 Recipient address has null MX                                                                                                                                                                 | hostunknown   | HARD | SUPPRESS
+            ''        | 556 5.1.10 Recipient address has null MX                                                                                                                                                                 | notaccept     | HARD | SUPPRESS
             ''        | 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org                                                                                                                   | blocked       | SOFT | PAUSE
             ''        | 450 4.1.1 <a@example.com>: Recipient address rejected: unverified address: User unknown                                                                                                                | userunknown   | SOFT | RETRY
             ''        | 250 2.0.0 OK                                                                                                                                                                                             | delivered     | NONE | NONE
@@ -43,6 +43,55 @@ class BounceClassifierTest {
         assertThat(c.reason().id()).as("reason (rule %s)", c.rule()).isEqualTo(reason);
         assertThat(c.bounceClass()).isEqualTo(bounceClass);
         assertThat(c.action()).isEqualTo(action);
+    }
+
+    /**
+     * "User unknown" is evidence the address is gone only in reply to RCPT (RFC 5321 section 3.3)
+     * or with an X.1.x status; after DATA, or when nobody says which command failed, it may be a
+     * filter, and suppressing on it would drop a live customer.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
+            RCPT    | 550 <a@example.jp>: User unknown       | userunknown | HARD
+            DATA    | 550 <a@example.jp>: User unknown       | filtered    | SOFT
+            UNKNOWN | 550 <a@example.jp>: User unknown       | filtered    | SOFT
+            UNKNOWN | 550 5.1.1 <a@example.jp>: User unknown | userunknown | HARD
+            DATA    | 550 5.1.1 <a@example.jp>: User unknown | userunknown | HARD
+            MAIL    | 550 <s@example.org>: User unknown      | rejected    | SOFT
+            RCPT    | 450 <a@example.jp>: User unknown       | userunknown | SOFT
+            """)
+    void userUnknownDependsOnTheCommandItAnswered(
+            SmtpCommand command, String reply, String reason, BounceClass bounceClass) {
+        Classification c = CLASSIFIER.classify(SmtpReply.parse(reply).withCommand(command));
+
+        assertThat(c.reason().id()).as("reason (rule %s)", c.rule()).isEqualTo(reason);
+        assertThat(c.bounceClass()).isEqualTo(bounceClass);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
+            RCPT    | host mx.example.jp said: 550 User unknown (in reply to RCPT TO command)
+            DATA    | host mx.example.jp said: 554 rejected (in reply to end of DATA command)
+            RCPT    | SMTP error from remote mail server after RCPT TO:<a@example.jp>: 550 no such user
+            DATA    | SMTP error from remote mail server after end of data: 554 5.7.0 Header error
+            CONNECT | SMTP error from remote mail server after initial connection: 554 go away
+            MAIL    | SMTP error from remote mail server after MAIL FROM:<s@example.org> SIZE=1543: 550
+            RCPT    | >>> RCPT To:<a@example.jp> <<< 550 5.1.1 User unknown
+            DATA    | >>> RCPT To:<a@example.jp> <<< 250 ok >>> DATA <<< 554 Message refused
+            RCPT    | 192.0.2.1 does not like recipient. Remote host said: 550 no mailbox here
+            MAIL    | Connected to 192.0.2.1 but sender was rejected. Remote host said: 553 denied
+            UNKNOWN | 550 5.1.1 The email account that you tried to reach does not exist.
+            UNKNOWN | Please retry the mail from your client after 5 minutes
+            UNKNOWN | RCPT TO: a@example.jp
+            """)
+    void findsTheCommandABounceNames(SmtpCommand expected, String text) {
+        assertThat(SmtpCommand.find(text)).isEqualTo(expected);
     }
 
     @Test

@@ -18,7 +18,7 @@ class ReplyRuleParserTest {
                         """
                         # a comment
 
-                        speeding  code=421 status=4.7.x text=/rate (limit|exceeded) -> not the arrow/  -> throttle
+                        speeding  code=421 status=4.7.x text=/Rate (limit|exceeded) -> not the \\S+/  -> throttle
                         userunknown status=5.1.1
                         """);
 
@@ -29,11 +29,27 @@ class ReplyRuleParserTest {
         assertThat(first.origin()).isEqualTo("t.rules:3");
         assertThat(
                         first.matches(
-                                new SmtpReply(421, "4.7.0", "x"), "Rate exceeded -> not the arrow"))
+                                new SmtpReply(421, "4.7.0", "x"), "rate exceeded -> not the arrow"))
                 .isTrue();
         assertThat(first.matches(new SmtpReply(450, "4.7.0", "x"), "rate limit -> not the arrow"))
                 .isFalse();
         assertThat(rules.get(1).action()).isEmpty();
+        // Patterns are lower-cased outside escapes, so \S keeps its meaning.
+        assertThat(first.text().orElseThrow().pattern())
+                .isEqualTo("rate (limit|exceeded) -> not the \\S+");
+    }
+
+    @Test
+    void matchingIgnoresCase() {
+        BounceClassifier classifier =
+                new BounceClassifier(
+                        ReplyRuleParser.parse("t.rules", "blocked text=/Block List/"),
+                        java.util.Map.of(),
+                        SiteDirectory.parse("s.list", ""));
+
+        assertThat(classifier.match(SmtpReply.parse("554 ON OUR BLOCK LIST"), "")).isPresent();
+        assertThat(classifier.match(SmtpReply.parse("554 on our block list"), "")).isPresent();
+        assertThat(classifier.match(SmtpReply.parse("554 on our list"), "")).isEmpty();
     }
 
     @ParameterizedTest
@@ -49,7 +65,8 @@ class ReplyRuleParserTest {
             blocked                             | t.rules line 1: rule for blocked has no condition
             blocked code=550 -> stop            | t.rules line 1: action "stop" -- expected one of
             blocked code=550 -> suppress        | t.rules line 1: action suppress for reason blocked
-            blocked host=mx.example.com         | t.rules line 1: condition "host" -- expected code, status or text
+            blocked host=mx.example.com         | t.rules line 1: condition "host" -- expected code, status, text or command
+            blocked command=QUIT                | t.rules line 1: command "QUIT" -- expected one or more of
             """)
     void rejectsMalformedLinesNamingFileLineAndExpectation(String line, String message) {
         assertThatThrownBy(() -> ReplyRuleParser.parse("t.rules", line))

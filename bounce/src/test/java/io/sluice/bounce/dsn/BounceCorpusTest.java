@@ -8,7 +8,6 @@ import io.sluice.bounce.corpus.ManifestRow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,20 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every message of the bounce corpus is read as a bounce (or, for the two that are not, refused).
  */
 class BounceCorpusTest {
-
-    /**
-     * Bounces not recognised yet, each for a stated reason; the list may only shrink. KDDI's
-     * notices carry only a Japanese subject and a no-reply sender; fml's is a mailing-list loop
-     * alert; amazonses-10 is an SES JSON notification whose layout the reader does not match.
-     */
-    private static final Set<String> NOT_YET_RECOGNISED =
-            Set.of(
-                    "lhost-kddi-01.eml",
-                    "lhost-kddi-02.eml",
-                    "lhost-kddi-03.eml",
-                    "crlf-lhost-kddi-01.eml",
-                    "lhost-fml-03.eml",
-                    "lhost-amazonses-10.eml");
 
     private static final DsnParser PARSER = new DsnParser(BounceClassifier.fromClasspath());
 
@@ -50,9 +35,7 @@ class BounceCorpusTest {
 
         BounceReport report = PARSER.parse(raw);
 
-        if (NOT_YET_RECOGNISED.contains(f[0])) {
-            assertThat(report.bounce()).as("now recognised: remove from the list").isFalse();
-        } else if (f[1].equals("NOT_A_BOUNCE")) {
+        if (f[1].equals("NOT_A_BOUNCE")) {
             assertThat(report.bounce()).as(report.verdict()).isFalse();
         } else {
             assertThat(report.bounce()).as(report.verdict()).isTrue();
