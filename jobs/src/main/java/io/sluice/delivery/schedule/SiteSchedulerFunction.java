@@ -10,6 +10,7 @@ import io.sluice.delivery.shaping.SitePacing;
 import io.sluice.delivery.shaping.SiteScheduler;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,12 +49,16 @@ public final class SiteSchedulerFunction
     /** Releases per timer callback, so one busy key cannot hold the task thread for long. */
     static final int MAX_RELEASES_PER_CALL = 1000;
 
+    static final String OTHER_SITES = "other";
+
     private final SiteScheduler scheduler;
 
     private transient ValueState<byte[]> indexState;
     private transient MapState<Long, Delivery> queue;
     private transient ValueState<byte[]> pacingState;
     private transient Controls controls;
+
+    /** Per gauge group, the depth of each key; only the task thread adds groups. */
     private transient Map<String, Map<String, Long>> depthBySite;
 
     public SiteSchedulerFunction(SiteScheduler scheduler) {
@@ -72,7 +77,7 @@ public final class SiteSchedulerFunction
                                         "queue", Types.LONG, TypeInformation.of(Delivery.class)));
         pacingState =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("pacing", byte[].class));
-        depthBySite = new ConcurrentHashMap<>();
+        depthBySite = new HashMap<>();
     }
 
     @Override
@@ -237,26 +242,32 @@ public final class SiteSchedulerFunction
         };
     }
 
-    /** Queue depth per site (the sum over its shards on this subtask) as a gauge. */
+    /**
+     * Queue depth per site (the sum over its shards on this subtask) as a gauge, for the sites the
+     * rules name; every other site counts under {@code site=other}. Any domain can be a site, so a
+     * gauge each would be a metric group per recipient domain, never removed. Keys whose queue is
+     * empty are dropped from the sums.
+     */
     private void depth(String key, long size) {
         String site = SiteKeys.site(key);
-        Map<String, Long> shards =
-                depthBySite.computeIfAbsent(
-                        site,
-                        s -> {
-                            Map<String, Long> m = new ConcurrentHashMap<>();
-                            getRuntimeContext()
-                                    .getMetricGroup()
-                                    .addGroup("site", s)
-                                    .gauge(
-                                            "queueDepth",
-                                            (Gauge<Long>)
-                                                    () ->
-                                                            m.values().stream()
-                                                                    .mapToLong(Long::longValue)
-                                                                    .sum());
-                            return m;
-                        });
-        shards.put(key, size);
+        String group = scheduler.rules().names(site) ? site : OTHER_SITES;
+        Map<String, Long> shards = depthBySite.get(group);
+        if (shards == null) {
+            Map<String, Long> m = new ConcurrentHashMap<>();
+            getRuntimeContext()
+                    .getMetricGroup()
+                    .addGroup("site", group)
+                    .gauge(
+                            "queueDepth",
+                            (Gauge<Long>)
+                                    () -> m.values().stream().mapToLong(Long::longValue).sum());
+            depthBySite.put(group, m);
+            shards = m;
+        }
+        if (size == 0) {
+            shards.remove(key);
+        } else {
+            shards.put(key, size);
+        }
     }
 }
