@@ -8,7 +8,11 @@ import io.sluice.schema.SchemaVersions;
 import io.sluice.schema.SendRequest;
 import io.sluice.sim.world.ProviderSpec;
 import io.sluice.sim.world.SimulatedInternet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +68,8 @@ public final class LocalStack implements AutoCloseable {
             return new Settings(home, 9092, 8081, 2525, 1, 2, false);
         }
     }
+
+    private static final String LOCAL_SHAPING_RULES = "/io/sluice/local/local-shaping.rules";
 
     /** The sending IPs of the local stack: loopback addresses with made-up PTR names. */
     public static final List<String> SENDING_IPS =
@@ -152,7 +158,23 @@ public final class LocalStack implements AutoCloseable {
         c.set(DeliveryOptions.RETRY_MAX_AGE, Duration.ofMinutes(2));
         c.set(DeliveryOptions.DELIVERY_THREADS, 32);
         c.set(DeliveryOptions.ATTEMPT_TIMEOUT, Duration.ofMinutes(3));
+        // Shaping scaled to a one-minute run, as the retries above are; the file says why.
+        c.set(DeliveryOptions.SHAPING_RULES_FILE, localShapingRules(s.home()).toString());
         return c;
+    }
+
+    private static Path localShapingRules(Path home) {
+        try (InputStream in = LocalStack.class.getResourceAsStream(LOCAL_SHAPING_RULES)) {
+            if (in == null) {
+                throw new IllegalStateException(LOCAL_SHAPING_RULES + " missing from the cli jar");
+            }
+            Path file = home.resolve("shaping.rules");
+            Files.createDirectories(home);
+            Files.write(file, in.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the local shaping rules in " + home, e);
+        }
     }
 
     public String bootstrapServers() {

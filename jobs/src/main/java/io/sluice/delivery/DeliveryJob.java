@@ -13,9 +13,19 @@ import io.sluice.delivery.kafka.Topics;
 import io.sluice.delivery.ledger.Deferred;
 import io.sluice.delivery.ledger.Delivery;
 import io.sluice.delivery.ledger.MessageLedgerFunction;
+import io.sluice.delivery.schedule.FeedbackFanOut;
+import io.sluice.delivery.schedule.ScheduleCodec;
+import io.sluice.delivery.schedule.ScheduleInput;
+import io.sluice.delivery.schedule.SiteKeyFunction;
+import io.sluice.delivery.schedule.SiteKeys;
+import io.sluice.delivery.schedule.SiteSchedulerFunction;
 import io.sluice.delivery.send.AttemptOutcome;
 import io.sluice.delivery.send.DeliverySettings;
 import io.sluice.delivery.send.SmtpDeliveryFunction;
+import io.sluice.delivery.shaping.Control;
+import io.sluice.delivery.shaping.Feedback;
+import io.sluice.delivery.shaping.Release;
+import io.sluice.delivery.shaping.SiteScheduler;
 import io.sluice.delivery.suppression.DomainSuppressionFunction;
 import io.sluice.delivery.suppression.FeedbackSuppressions;
 import io.sluice.delivery.suppression.HardBounces;
@@ -56,17 +66,22 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  * send-requests -> decode -+-> keyBy(message id) ledger -> domain suppressions (broadcast)
  *                          |     (dedupe, validate,        -> keyBy(recipient) suppressions
- *                          |      hold deferred)              -> async SMTP attempt -+-> delivery-events
- *                          |         ^                                               +-> retries --+
- *                          |         +------------------- retries <-----------------------------+
- *                          +-> dead-letters (undecodable records)        hard bounces -> suppressions
- * suppressions -> decode -> (domain-wide: broadcast | address: keyBy(address)) --^
+ *                          |      hold deferred)              -> keyBy(site#shard) scheduler
+ *                          |         ^                             (control: broadcast)
+ *                          |         |                          -> async SMTP attempt -+-> delivery-events
+ *                          |         |                                                 +-> retries --+
+ *                          |         +------------------- retries <-------------------------------+
+ *                          +-> dead-letters (undecodable)  pacing-feedback (at least once) <-+
+ *                                                           -> every shard of the site -> scheduler
+ * suppressions -> decode -> (domain-wide: broadcast | address: keyBy(address))   hard bounces -> suppressions
  * feedback-events -> complaints, unsubscribes, DSN hard bounces -> suppressions
  * </pre>
  *
  * Output is exactly-once (Kafka transactions committed on checkpoints); the retry loop goes through
  * Kafka because Flink 2 has no iterations, and keeps a deferred message's bytes durable while it
- * waits. docs/design/delivery-job.md explains the choices.
+ * waits. Pacing feedback goes through Kafka too, at least once and read uncommitted, because it
+ * must arrive in milliseconds, not at the next checkpoint (ADR 0004). docs/design/delivery-job.md
+ * and docs/design/scheduling.md explain the choices.
  */
 public final class DeliveryJob {
 
@@ -79,7 +94,10 @@ public final class DeliveryJob {
             Sink<Deferred> retriesOut,
             Source<RawRecord, ?, ?> suppressions,
             Sink<SuppressionChange> suppressionsOut,
-            Source<RawRecord, ?, ?> feedback) {}
+            Source<RawRecord, ?, ?> feedback,
+            Source<RawRecord, ?, ?> control,
+            Source<RawRecord, ?, ?> pacingFeedback,
+            Sink<Feedback> pacingFeedbackOut) {}
 
     private DeliveryJob() {}
 
@@ -203,9 +221,51 @@ public final class DeliveryJob {
                         .uid("suppression")
                         .name("suppression join");
 
+        SiteScheduler scheduler = DeliveryOptions.siteScheduler(conf);
+        SiteKeys siteKeys = new SiteKeys(scheduler.rules());
+
+        SingleOutputStreamOperator<Control> controls =
+                env.fromSource(io.control(), WatermarkStrategy.noWatermarks(), "control")
+                        .uid("source-control")
+                        .process(new DecodeFunction<>(Decoders::control, clock))
+                        .returns(Control.class)
+                        .uid("decode-control")
+                        .name("decode control");
+
+        SingleOutputStreamOperator<Feedback> feedback =
+                env.fromSource(
+                                io.pacingFeedback(),
+                                WatermarkStrategy.noWatermarks(),
+                                "pacing-feedback")
+                        .uid("source-pacing-feedback")
+                        .process(new DecodeFunction<>(Decoders::pacingFeedback, clock))
+                        .returns(Feedback.class)
+                        .uid("decode-pacing-feedback")
+                        .name("decode pacing feedback");
+
+        DataStream<ScheduleInput> toSchedule =
+                sendable.map(new SiteKeyFunction(siteKeys))
+                        .returns(ScheduleInput.class)
+                        .uid("site-key")
+                        .name("site of recipient")
+                        .union(
+                                feedback.flatMap(new FeedbackFanOut(siteKeys))
+                                        .returns(ScheduleInput.class)
+                                        .uid("feedback-fan-out")
+                                        .name("feedback to every shard"));
+
+        SingleOutputStreamOperator<Release> releases =
+                toSchedule
+                        .keyBy(ScheduleInput::key)
+                        .connect(controls.broadcast(SiteSchedulerFunction.CONTROLS))
+                        .process(new SiteSchedulerFunction(scheduler))
+                        .returns(Release.class)
+                        .uid("site-scheduler")
+                        .name("site scheduler");
+
         SingleOutputStreamOperator<AttemptOutcome> outcomes =
                 AsyncDataStream.unorderedWait(
-                                sendable,
+                                releases,
                                 new SmtpDeliveryFunction(settings, clock),
                                 conf.get(DeliveryOptions.ATTEMPT_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
@@ -240,10 +300,18 @@ public final class DeliveryJob {
                 .uid("sink-retries")
                 .name("retries");
 
+        outcomes.map(AttemptOutcome::feedback)
+                .returns(Feedback.class)
+                .uid("attempt-feedback")
+                .name("attempt feedback")
+                .sinkTo(io.pacingFeedbackOut())
+                .uid("sink-pacing-feedback")
+                .name("pacing feedback");
+
         // A hard bounce suppresses the address for everyone, a complaint or unsubscribe for its
         // tenant, through the same topic operators write to, so that the list has one history
         // (ADR 0003).
-        SingleOutputStreamOperator<FeedbackEvent> feedback =
+        SingleOutputStreamOperator<FeedbackEvent> feedbackEvents =
                 env.fromSource(io.feedback(), WatermarkStrategy.noWatermarks(), "feedback-events")
                         .uid("source-feedback-events")
                         .process(new DecodeFunction<>(Decoders::feedbackEvent, clock))
@@ -256,7 +324,8 @@ public final class DeliveryJob {
                 .uid("hard-bounce-suppressions")
                 .name("hard bounces to suppressions")
                 .union(
-                        feedback.flatMap(FeedbackSuppressions.suppressions())
+                        feedbackEvents
+                                .flatMap(FeedbackSuppressions.suppressions())
                                 .returns(SuppressionChange.class)
                                 .uid("feedback-suppressions")
                                 .name("complaints and unsubscribes to suppressions"))
@@ -268,7 +337,8 @@ public final class DeliveryJob {
                 .union(
                         retries.getSideOutput(DecodeFunction.DEAD_LETTERS),
                         suppressionUpdates.getSideOutput(DecodeFunction.DEAD_LETTERS),
-                        feedback.getSideOutput(DecodeFunction.DEAD_LETTERS))
+                        controls.getSideOutput(DecodeFunction.DEAD_LETTERS),
+                        feedbackEvents.getSideOutput(DecodeFunction.DEAD_LETTERS))
                 .sinkTo(io.deadLetters())
                 .uid("sink-dead-letters")
                 .name("dead letters");
@@ -342,7 +412,40 @@ public final class DeliveryJob {
                 source(
                         servers,
                         conf.get(DeliveryOptions.FEEDBACK_EVENTS_TOPIC),
-                        conf.get(DeliveryOptions.GROUP_ID)));
+                        conf.get(DeliveryOptions.GROUP_ID)),
+                // Decisions may be written in transactions (the reputation job); the compacted
+                // topic from its start holds every decision in force.
+                source(
+                        servers,
+                        conf.get(DeliveryOptions.CONTROL_TOPIC),
+                        conf.get(DeliveryOptions.GROUP_ID)),
+                // Pacing feedback is advisory and must arrive in milliseconds: read uncommitted,
+                // and from the latest offset on a fresh start, since old feedback is stale; on a
+                // restore the checkpointed offsets apply (ADR 0004).
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(servers)
+                        .setTopics(conf.get(DeliveryOptions.PACING_FEEDBACK_TOPIC))
+                        .setGroupId(conf.get(DeliveryOptions.GROUP_ID))
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("isolation.level", "read_uncommitted")
+                        .setProperty("partition.discovery.interval.ms", "60000")
+                        // The default 500 ms wait for a fuller fetch would be most of the loop's
+                        // latency.
+                        .setProperty("fetch.max.wait.ms", "20")
+                        .build(),
+                KafkaSink.<Feedback>builder()
+                        .setBootstrapServers(servers)
+                        .setRecordSerializer(
+                                new AvroRecordSerializer<Feedback>(
+                                                conf.get(DeliveryOptions.PACING_FEEDBACK_TOPIC),
+                                                Feedback::site,
+                                                ScheduleCodec::toAvro)
+                                        .withProducerTimestamps())
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .setProperty("linger.ms", "5")
+                        .build());
     }
 
     private static KafkaSource<RawRecord> source(String servers, String topic, String group) {

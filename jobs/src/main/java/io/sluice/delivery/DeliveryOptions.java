@@ -3,6 +3,10 @@ package io.sluice.delivery;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.delivery.send.DeliverySettings;
 import io.sluice.delivery.send.RetrySchedule;
+import io.sluice.delivery.shaping.PoolPolicy;
+import io.sluice.delivery.shaping.ResponseRules;
+import io.sluice.delivery.shaping.ShapingRules;
+import io.sluice.delivery.shaping.SiteScheduler;
 import io.sluice.mta.smtp.SmtpSettings;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +82,47 @@ public final class DeliveryOptions {
                             "Topic of feedback events (complaints, unsubscribes, opens, clicks,"
                                     + " out-of-band bounces); the job turns complaints,"
                                     + " unsubscribes and hard bounces into suppressions.");
+
+    public static final ConfigOption<String> PACING_FEEDBACK_TOPIC =
+            ConfigOptions.key("sluice.topic.pacing-feedback")
+                    .stringType()
+                    .defaultValue(Topics.PACING_FEEDBACK)
+                    .withDescription(
+                            "Internal topic of what each attempt tells the scheduler (ADR 0004):"
+                                    + " written at least once, read uncommitted.");
+
+    public static final ConfigOption<String> CONTROL_TOPIC =
+            ConfigOptions.key("sluice.topic.control")
+                    .stringType()
+                    .defaultValue(Topics.CONTROL)
+                    .withDescription(
+                            "Compacted topic of ControlEvent decisions (IP status, warm-up quotas,"
+                                    + " rate overrides, tenant status), broadcast to the scheduler.");
+
+    public static final ConfigOption<String> SHAPING_RULES_FILE =
+            ConfigOptions.key("sluice.shaping.rules-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of the shaping rules (rates, connections, adaptation per site and"
+                                    + " per sending IP at a site); the shipped shaping.rules when unset.");
+
+    public static final ConfigOption<String> RESPONSE_RULES_FILE =
+            ConfigOptions.key("sluice.shaping.responses-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of the response rules (what a site's reply does to an IP's pace);"
+                                    + " the shipped responses.rules when unset.");
+
+    public static final ConfigOption<List<String>> DEDICATED_POOLS =
+            ConfigOptions.key("sluice.dedicated-pools")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Pools that belong to one tenant, as pool/tenant; no other tenant's mail"
+                                    + " leaves from their IPs.");
 
     public static final ConfigOption<String> DNS_SERVER =
             ConfigOptions.key("sluice.dns.server")
@@ -217,6 +262,17 @@ public final class DeliveryOptions {
                     .defaultValue(Duration.ofMinutes(30))
                     .withDescription(
                             "An attempt still running after this long is deferred; above the SMTP time-outs summed.");
+
+    /**
+     * The scheduler's rules and pools, read and checked now, so a bad line fails the submission
+     * with its file and line rather than a running task.
+     */
+    public static SiteScheduler siteScheduler(Configuration c) {
+        return new SiteScheduler(
+                ShapingRules.load(c.get(SHAPING_RULES_FILE)),
+                ResponseRules.load(c.get(RESPONSE_RULES_FILE)),
+                PoolPolicy.of(c.get(SENDING_IPS), c.get(DEDICATED_POOLS), c.get(DEFAULT_POOL)));
+    }
 
     public static DeliverySettings deliverySettings(Configuration c) {
         SmtpSettings smtp =

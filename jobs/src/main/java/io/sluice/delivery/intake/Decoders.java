@@ -1,10 +1,15 @@
 package io.sluice.delivery.intake;
 
 import io.sluice.delivery.ledger.Deferred;
+import io.sluice.delivery.schedule.ScheduleCodec;
+import io.sluice.delivery.shaping.Control;
+import io.sluice.delivery.shaping.Feedback;
 import io.sluice.delivery.suppression.SuppressionChanges;
 import io.sluice.delivery.suppression.SuppressionUpdate;
+import io.sluice.schema.ControlEvent;
 import io.sluice.schema.DeferredMessage;
 import io.sluice.schema.FeedbackEvent;
+import io.sluice.schema.PacingFeedback;
 import io.sluice.schema.SendRequest;
 import io.sluice.schema.SuppressionChange;
 
@@ -57,6 +62,31 @@ public final class Decoders {
     public static FeedbackEvent feedbackEvent(RawRecord r) throws Exception {
         return SendRequestCodec.decode(
                 r.value(), FeedbackEvent.class, FeedbackEvent.getClassSchema(), r.schemaVersion());
+    }
+
+    /**
+     * A decision of the control topic; null for a tombstone or a decision the scheduler has no use
+     * for (a DKIM key change).
+     */
+    public static Control control(RawRecord r) throws Exception {
+        if (r.value() == null) {
+            return null;
+        }
+        return ScheduleCodec.toControl(
+                SendRequestCodec.decode(
+                        r.value(),
+                        ControlEvent.class,
+                        ControlEvent.getClassSchema(),
+                        r.schemaVersion()));
+    }
+
+    public static Feedback pacingFeedback(RawRecord r) throws Exception {
+        return ScheduleCodec.toFeedback(
+                SendRequestCodec.decode(
+                        r.value(),
+                        PacingFeedback.class,
+                        PacingFeedback.getClassSchema(),
+                        r.schemaVersion()));
     }
 
     public static DeferredMessage toAvro(Deferred d) {

@@ -17,6 +17,7 @@ public final class Topics {
     public static final String FEEDBACK_EVENTS = "sluice.feedback-events";
     public static final String CONTROL = "sluice.control";
     public static final String INBOUND_MAIL = "sluice.inbound-mail";
+    public static final String PACING_FEEDBACK = "sluice.pacing-feedback";
 
     /** Largest record on the topics that carry whole messages; producers set max.request.size. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -35,6 +36,8 @@ public final class Topics {
                         "retention.ms", Long.toString(7L * 24 * 3600 * 1000),
                         "max.message.bytes", Integer.toString(MAX_RECORD_BYTES));
         Map<String, String> month = Map.of("retention.ms", Long.toString(30L * 24 * 3600 * 1000));
+        // Pacing feedback is stale within minutes; an hour covers a restart (ADR 0004).
+        Map<String, String> hour = Map.of("retention.ms", Long.toString(3600L * 1000));
         Map<String, String> compacted =
                 Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000");
         return List.of(
@@ -45,6 +48,7 @@ public final class Topics {
                 new Spec(SUPPRESSIONS, partitions, compacted),
                 new Spec(FEEDBACK_EVENTS, partitions, month),
                 new Spec(CONTROL, 1, compacted),
-                new Spec(INBOUND_MAIL, partitions, messages));
+                new Spec(INBOUND_MAIL, partitions, messages),
+                new Spec(PACING_FEEDBACK, partitions, hour));
     }
 }

@@ -8,23 +8,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The sending IPs, grouped into pools. Written as {@code pool/address/ehlo-name} entries, e.g.
- * {@code shared/192.0.2.10/mta10.example.net}; the EHLO name must be the address's PTR name. Each
- * message is given one IP of its pool by a hash of its id, so messages spread over the pool and
- * every attempt of one message leaves from the same IP: receivers greylist per (IP, sender,
- * recipient), and a retry from another IP would be greylisted again.
+ * {@code shared/192.0.2.10/mta10.example.net}; the EHLO name must be the address's PTR name. The
+ * scheduler chooses the IP of each attempt and names it by its address ({@link #byAddress}).
  */
 public final class SendingPools implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     private final Map<String, List<SendingIp>> pools;
+    private final Map<String, SendingIp> byAddress;
     private final String defaultPool;
 
-    private SendingPools(Map<String, List<SendingIp>> pools, String defaultPool) {
+    private SendingPools(
+            Map<String, List<SendingIp>> pools,
+            Map<String, SendingIp> byAddress,
+            String defaultPool) {
         this.pools = pools;
+        this.byAddress = byAddress;
         this.defaultPool = defaultPool;
     }
 
@@ -33,6 +37,7 @@ public final class SendingPools implements Serializable {
      */
     public static SendingPools parse(List<String> entries, String defaultPool) {
         Map<String, List<SendingIp>> pools = new LinkedHashMap<>();
+        Map<String, SendingIp> byAddress = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i).strip();
             String[] parts = entry.split("/");
@@ -61,8 +66,9 @@ public final class SendingPools implements Serializable {
                                 + "' is not an IPv4 or IPv6 address",
                         e);
             }
-            pools.computeIfAbsent(parts[0], p -> new ArrayList<>())
-                    .add(new SendingIp(parts[0], address, parts[2]));
+            SendingIp ip = new SendingIp(parts[0], address, parts[2]);
+            pools.computeIfAbsent(parts[0], p -> new ArrayList<>()).add(ip);
+            byAddress.putIfAbsent(parts[1], ip);
         }
         if (!pools.containsKey(defaultPool)) {
             throw new IllegalArgumentException(
@@ -71,13 +77,15 @@ public final class SendingPools implements Serializable {
                             + "' has no sending IPs; pools: "
                             + pools.keySet());
         }
-        return new SendingPools(pools, defaultPool);
+        return new SendingPools(pools, byAddress, defaultPool);
     }
 
-    /** The IP of {@code pool} (the default pool when null or unknown) for {@code messageId}. */
-    public SendingIp forMessage(String pool, String messageId) {
-        List<SendingIp> ips = pools.get(resolvePool(pool));
-        return ips.get(Math.floorMod(messageId.hashCode(), ips.size()));
+    /**
+     * The IP written as {@code address} in the entries (the scheduler names IPs that way), if it is
+     * one of them.
+     */
+    public Optional<SendingIp> byAddress(String address) {
+        return Optional.ofNullable(byAddress.get(address));
     }
 
     public String resolvePool(String pool) {

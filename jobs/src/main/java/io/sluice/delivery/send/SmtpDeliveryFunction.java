@@ -1,5 +1,6 @@
 package io.sluice.delivery.send;
 
+import io.sluice.bounce.classify.BounceAction;
 import io.sluice.bounce.classify.BounceClassifier;
 import io.sluice.bounce.classify.Classification;
 import io.sluice.bounce.classify.Reason;
@@ -10,6 +11,8 @@ import io.sluice.delivery.event.EventType;
 import io.sluice.delivery.intake.Message;
 import io.sluice.delivery.ledger.Deferred;
 import io.sluice.delivery.ledger.Delivery;
+import io.sluice.delivery.shaping.Feedback;
+import io.sluice.delivery.shaping.Release;
 import io.sluice.mta.dkim.DkimKey;
 import io.sluice.mta.dkim.DkimKeyRing;
 import io.sluice.mta.dkim.DkimSigner;
@@ -44,14 +47,15 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SimpleResolver;
 
 /**
- * Makes one SMTP attempt per {@link Delivery}, off the task thread: picks a sending IP of the
- * message's pool, builds the MIME message, delivers it, and turns the result into events and, on a
- * temporary failure with attempts left, a {@link Deferred} for the ledger.
+ * Makes one SMTP attempt per {@link Release}, off the task thread, from the sending IP the
+ * scheduler chose: builds the MIME message, delivers it, and turns the result into events, on a
+ * temporary failure with attempts left a {@link Deferred} for the ledger, and {@link Feedback} for
+ * the scheduler's pacing.
  *
  * <p>Stateless itself; Flink's async operator checkpoints the deliveries in flight and replays them
  * after a failure, so an attempt can repeat (at-least-once towards SMTP, exactly-once events).
  */
-public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, AttemptOutcome> {
+public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, AttemptOutcome> {
 
     private static final long serialVersionUID = 1L;
 
@@ -119,7 +123,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
     }
 
     @Override
-    public void asyncInvoke(Delivery d, ResultFuture<AttemptOutcome> result) {
+    public void asyncInvoke(Release d, ResultFuture<AttemptOutcome> result) {
         CompletableFuture.supplyAsync(() -> attempt(d), executor)
                 .whenComplete(
                         (outcome, error) -> {
@@ -134,13 +138,21 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
     }
 
     @Override
-    public void timeout(Delivery d, ResultFuture<AttemptOutcome> result) {
+    public void timeout(Release d, ResultFuture<AttemptOutcome> result) {
         result.complete(Collections.singleton(failedLocally(d, "attempt timed out")));
     }
 
-    AttemptOutcome attempt(Delivery d) {
+    AttemptOutcome attempt(Release release) {
+        Delivery d = release.delivery();
         Message m = d.message();
-        SendingIp ip = pools.forMessage(m.ipPool(), m.messageId());
+        SendingIp ip = sendingIp(release);
+        if (ip == null) {
+            return failedLocally(
+                    release,
+                    "sending IP "
+                            + release.sendingIp()
+                            + " is not in sluice.sending-ips (changed since it was chosen?)");
+        }
         Instant now = clock.instant();
         OutboundMessage outbound =
                 new OutboundMessage(
@@ -158,10 +170,15 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
                         m.unsubscribeUrl());
         byte[] mime = sign(composer.compose(outbound, now), m.fromDomain());
         AttemptResult r = delivery.deliver(outbound.returnPath(), m.recipient(), mime, ip);
-        return outcome(d, r, ip.pool());
+        return outcome(release, r, ip.pool(), false);
     }
 
-    private AttemptOutcome outcome(Delivery d, AttemptResult r, String pool) {
+    private SendingIp sendingIp(Release release) {
+        return pools.byAddress(release.sendingIp()).orElse(null);
+    }
+
+    private AttemptOutcome outcome(Release release, AttemptResult r, String pool, boolean local) {
+        Delivery d = release.delivery();
         Message m = d.message();
         Instant now = clock.instant();
         Instant first = d.firstAttemptAt() == null ? now.minus(r.latency()) : d.firstAttemptAt();
@@ -190,11 +207,19 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
             events.add(
                     Event.ofAttempt(
                             m, EventType.DELIVERED, now, reply, site, pool, attempt, null, null));
-            return new AttemptOutcome(events.toArray(Event[]::new), null);
+            return new AttemptOutcome(
+                    events.toArray(Event[]::new),
+                    null,
+                    feedback(release, Feedback.Kind.DELIVERED, reply, null, now));
         }
+        // A reply is classified for its action on pacing; a permanent failure for its bounce class.
+        Classification v =
+                r.replyCode() > 0 || r.outcome() == Outcome.PERMANENT_FAILURE
+                        ? classify(r, site)
+                        : null;
+        Feedback feedback = feedback(release, r, reply, v, local, now);
         if (r.outcome() == Outcome.PERMANENT_FAILURE) {
             bounced.inc();
-            Classification v = classify(r, site);
             events.add(
                     Event.ofAttempt(
                             m,
@@ -206,7 +231,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
                             attempt,
                             null,
                             v.isHard() ? "HARD" : "SOFT"));
-            return new AttemptOutcome(events.toArray(Event[]::new), null);
+            return new AttemptOutcome(events.toArray(Event[]::new), null, feedback);
         }
         Optional<Instant> next = settings.retry().nextAttempt(d.attempt(), first, now);
         if (next.isEmpty()) {
@@ -221,7 +246,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
                             attempt,
                             null,
                             null));
-            return new AttemptOutcome(events.toArray(Event[]::new), null);
+            return new AttemptOutcome(events.toArray(Event[]::new), null, feedback);
         }
         deferred.inc();
         events.add(
@@ -229,7 +254,42 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
                         m, EventType.DEFERRED, now, reply, site, pool, attempt, next.get(), null));
         return new AttemptOutcome(
                 events.toArray(Event[]::new),
-                new Deferred(m, d.attempt(), first, next.get(), reply));
+                new Deferred(m, d.attempt(), first, next.get(), reply),
+                feedback);
+    }
+
+    /**
+     * What a failed attempt tells the scheduler. Only what the site said or did counts: a reply, or
+     * a connection that never reached one. DNS trouble and Sluice's own failures (time-outs,
+     * errors) are {@code LOCAL}, which pacing ignores, so a pause cannot extend itself.
+     */
+    private static Feedback feedback(
+            Release release,
+            AttemptResult r,
+            String reply,
+            Classification v,
+            boolean local,
+            Instant now) {
+        if (local || r.stage() == SmtpStage.RESOLVE) {
+            return feedback(release, Feedback.Kind.LOCAL, reply, null, now);
+        }
+        if (r.replyCode() > 0) {
+            return new Feedback(
+                    release.site(),
+                    release.sendingIp(),
+                    Feedback.Kind.REPLY,
+                    reply,
+                    v.action(),
+                    Feedback.retryAfterMillis(r.replyText()),
+                    now.toEpochMilli());
+        }
+        return feedback(release, Feedback.Kind.CONNECTION_FAILURE, reply, null, now);
+    }
+
+    private static Feedback feedback(
+            Release release, Feedback.Kind kind, String reply, BounceAction action, Instant now) {
+        return new Feedback(
+                release.site(), release.sendingIp(), kind, reply, action, 0, now.toEpochMilli());
     }
 
     /**
@@ -260,7 +320,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
         return classifier.classify(reply, site);
     }
 
-    private AttemptOutcome failedLocally(Delivery d, String why) {
+    private AttemptOutcome failedLocally(Release release, String why) {
         AttemptResult r =
                 new AttemptResult(
                         Outcome.TEMPORARY_FAILURE,
@@ -272,7 +332,16 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Delivery, Atte
                         null,
                         Duration.ZERO,
                         false);
-        return outcome(d, r, pools == null ? null : pools.resolvePool(d.message().ipPool()));
+        SendingIp ip = pools == null ? null : sendingIp(release);
+        return outcome(
+                release,
+                r,
+                ip != null
+                        ? ip.pool()
+                        : pools == null
+                                ? null
+                                : pools.resolvePool(release.delivery().message().ipPool()),
+                true);
     }
 
     @Override

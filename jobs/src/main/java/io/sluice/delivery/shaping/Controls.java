@@ -36,12 +36,18 @@ public final class Controls {
 
     /** The override for {@code ip} at {@code site}, else for the site, else none. */
     public Optional<Rate> rate(String site, String ip, long now) {
+        if (rates.isEmpty()) {
+            return Optional.empty(); // the usual case: no keys built for nothing
+        }
         Control c = first(rates, now, key(ip, site), key(null, site));
         return c == null ? Optional.empty() : Optional.of(Rate.parse(c.rate()));
     }
 
     /** Messages a day {@code ip} may send to {@code site} while warming up; -1 when warm. */
     public long quota(String site, String ip, long now) {
+        if (quotas.isEmpty()) {
+            return -1;
+        }
         Control c = first(quotas, now, key(ip, site), key(ip, null));
         return c == null || c.quotaPerDay() == null ? -1 : c.quotaPerDay();
     }
@@ -51,6 +57,9 @@ public final class Controls {
      * the site or everywhere); 0 when it may.
      */
     public long ipStoppedUntil(String site, String ip, long now) {
+        if (ipStatus.isEmpty()) {
+            return 0;
+        }
         Control c = first(ipStatus, now, key(ip, site), key(ip, null));
         if (c == null) {
             return 0;

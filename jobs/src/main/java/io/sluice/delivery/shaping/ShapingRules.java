@@ -140,11 +140,19 @@ public final class ShapingRules implements Serializable {
 
     /** The rule of {@code ip} at {@code site}: its own line, else the site's. */
     public SiteRule at(String site, String ip) {
+        if (byIpAtSite.isEmpty()) {
+            return site(site); // asked several times per decision: build no lookup keys
+        }
         SiteRule r = byIpAtSite.get(site + "/" + ip);
         if (r == null) {
             r = byIpAtSite.get("default/" + ip);
         }
         return r != null ? r : site(site);
+    }
+
+    /** Whether {@code site} has a line of its own (a provider, not just a domain). */
+    public boolean names(String site) {
+        return bySite.containsKey(site);
     }
 
     public int shards(String site) {

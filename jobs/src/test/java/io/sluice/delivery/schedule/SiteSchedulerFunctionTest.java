@@ -185,6 +185,37 @@ class SiteSchedulerFunctionTest {
     }
 
     /** Keys holding any of the function's keyed state. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void feedbackToAnIdleKeyLeavesStateOnlyWhenItChangesThePace(String backend) throws Exception {
+        harness = newHarness(backend, null);
+        harness.setProcessingTime(T0);
+        harness.processElement(
+                ScheduleInput.feedback(
+                        KEY,
+                        new Feedback("yahoo", A, Feedback.Kind.DELIVERED, "250 ok", null, 0, T0)),
+                T0);
+        // A delivery at full pace teaches nothing: no state, no timer.
+        assertThat(keyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        harness.processElement(
+                ScheduleInput.feedback(
+                        KEY,
+                        new Feedback(
+                                "yahoo",
+                                A,
+                                Feedback.Kind.REPLY,
+                                "421 4.7.0 rate limited",
+                                BounceAction.THROTTLE,
+                                0,
+                                T0)),
+                T0);
+        // A throttle is remembered, with a timer to forget it when it lapses.
+        assertThat(keyedStateEntries()).isEqualTo(2);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
     long keyedStateEntries() {
         var backend = harness.getOperator().getKeyedStateBackend();
         return java.util.stream.Stream.of("queue-index", "queue", "pacing")

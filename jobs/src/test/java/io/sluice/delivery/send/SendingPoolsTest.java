@@ -3,9 +3,7 @@ package io.sluice.delivery.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SendingPoolsTest {
@@ -19,22 +17,14 @@ class SendingPoolsTest {
                     "shared");
 
     @Test
-    void everyAttemptOfAMessageLeavesFromTheSameIp() {
-        String first = pools.forMessage(null, "m-42").id();
-        for (int attempt = 0; attempt < 5; attempt++) {
-            assertThat(pools.forMessage(null, "m-42").id()).isEqualTo(first);
-        }
-    }
-
-    @Test
-    void messagesSpreadOverThePoolAndStayInIt() {
-        Set<String> used = new HashSet<>();
-        for (int i = 0; i < 100; i++) {
-            used.add(pools.forMessage("shared", "m-" + i).id());
-        }
-        assertThat(used).containsExactlyInAnyOrder("192.0.2.10", "192.0.2.11");
-        assertThat(pools.forMessage("dedicated", "m-1").id()).isEqualTo("192.0.2.20");
-        assertThat(pools.forMessage("no-such-pool", "m-1").pool()).isEqualTo("shared");
+    void theSchedulersChoiceIsFoundByItsAddressWithItsPoolAndEhloName() {
+        assertThat(pools.byAddress("192.0.2.20"))
+                .hasValueSatisfying(
+                        ip -> {
+                            assertThat(ip.pool()).isEqualTo("dedicated");
+                            assertThat(ip.ehloName()).isEqualTo("mta20.example.net");
+                        });
+        assertThat(pools.byAddress("192.0.2.99")).isEmpty();
     }
 
     @Test
