@@ -1,5 +1,6 @@
 package io.sluice.sim.profile;
 
+import io.sluice.sim.auth.AuthRequirement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,6 +41,7 @@ public final class ProfileParser {
                     "greylisting",
                     "greylist.delay",
                     "unknown-user-fraction",
+                    "authentication",
                     "reputation.start",
                     "reputation.throttle-below",
                     "reputation.block-below",
@@ -125,6 +127,16 @@ public final class ProfileParser {
                 r.onOff("greylisting"),
                 r.duration("greylist.delay"),
                 r.fraction("unknown-user-fraction"),
+                r.typed(
+                        "authentication",
+                        "off, spf-or-dkim or dmarc",
+                        v ->
+                                switch (v) {
+                                    case "off" -> Optional.of(AuthRequirement.OFF);
+                                    case "spf-or-dkim" -> Optional.of(AuthRequirement.SPF_OR_DKIM);
+                                    case "dmarc" -> Optional.of(AuthRequirement.DMARC);
+                                    default -> Optional.empty();
+                                }),
                 reputation,
                 replies);
     }

@@ -1,5 +1,6 @@
 package io.sluice.sim.profile;
 
+import io.sluice.sim.auth.AuthRequirement;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param establishedAfter messages accepted before it counts as {@link IpTier#ESTABLISHED}
  * @param unknownUserFraction share of the provider's addresses that do not exist (chosen by a hash
  *     of the address, so the same address always gets the same answer)
+ * @param authentication what a message must pass to be accepted
  */
 public record ProviderProfile(
         String name,
@@ -30,6 +32,7 @@ public record ProviderProfile(
         boolean greylisting,
         Duration greylistDelay,
         double unknownUserFraction,
+        AuthRequirement authentication,
         ReputationModel reputation,
         Map<ReplyKind, Reply> replies) {
 

@@ -1,5 +1,7 @@
 package io.sluice.sim.smtp;
 
+import io.sluice.sim.auth.AuthVerdict;
+import io.sluice.sim.auth.DoorCheck;
 import io.sluice.sim.policy.Folder;
 import io.sluice.sim.policy.ProviderPolicy;
 import io.sluice.sim.policy.Refusal;
@@ -52,6 +54,7 @@ public final class MailboxServer implements AutoCloseable {
     private final Set<String> greylistPassed = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final ProviderPolicy policy;
+    private final DoorCheck doorCheck;
     private final GroundTruth truth;
     private final Map<String, AtomicInteger> transactionsBySession = new ConcurrentHashMap<>();
     private final Set<Session> counted = ConcurrentHashMap.newKeySet();
@@ -62,6 +65,7 @@ public final class MailboxServer implements AutoCloseable {
         this.clock = b.clock;
         this.keepMessages = b.keepMessages;
         this.policy = b.policy;
+        this.doorCheck = b.doorCheck;
         this.truth = new GroundTruth(provider);
         this.server =
                 SMTPServer.port(b.port)
@@ -239,8 +243,20 @@ public final class MailboxServer implements AutoCloseable {
         }
 
         @Override
-        public String data(InputStream data) throws IOException {
+        public String data(InputStream data) throws IOException, RejectException {
             byte[] bytes = data.readAllBytes();
+            String authentication = "none";
+            if (doorCheck != null) {
+                AuthVerdict verdict = doorCheck.check(ip, helo, from, bytes);
+                authentication = verdict.header();
+                if (policy != null && !policy.profile().authentication().met(verdict)) {
+                    var reply = policy.profile().reply(ReplyKind.UNAUTHENTICATED);
+                    String domain =
+                            verdict.fromDomain().isEmpty() ? senderDomain : verdict.fromDomain();
+                    truth.refused(ReplyKind.UNAUTHENTICATED.key());
+                    throw new RejectException(reply.code(), reply.render(ip, domain, ""));
+                }
+            }
             accepted.incrementAndGet();
             String messageId = GroundTruth.messageId(bytes);
             for (String recipient : recipients) {
@@ -252,7 +268,7 @@ public final class MailboxServer implements AutoCloseable {
                                 recipient,
                                 ip,
                                 from,
-                                "none",
+                                authentication,
                                 folder,
                                 clock.instant()));
             }
@@ -279,6 +295,7 @@ public final class MailboxServer implements AutoCloseable {
         private boolean keepMessages;
         private int maxMessageSize = 35 * 1024 * 1024;
         private ProviderPolicy policy;
+        private DoorCheck doorCheck;
 
         private Builder(String provider) {
             this.provider = provider;
@@ -314,6 +331,12 @@ public final class MailboxServer implements AutoCloseable {
         /** Enforces a profile; its clock should be the same simulated clock as {@link #clock}. */
         public Builder policy(ProviderPolicy policy) {
             this.policy = policy;
+            return this;
+        }
+
+        /** Checks DKIM, SPF and DMARC on every message, refusing what the profile requires. */
+        public Builder doorCheck(DoorCheck check) {
+            this.doorCheck = check;
             return this;
         }
 

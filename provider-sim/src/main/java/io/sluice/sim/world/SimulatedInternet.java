@@ -1,5 +1,6 @@
 package io.sluice.sim.world;
 
+import io.sluice.sim.auth.DoorCheck;
 import io.sluice.sim.dns.LocalDnsServer;
 import io.sluice.sim.policy.ProviderPolicy;
 import io.sluice.sim.policy.ScaledClock;
@@ -74,6 +75,7 @@ public final class SimulatedInternet implements AutoCloseable {
             Clock clock) {
         LocalDnsServer dns = LocalDnsServer.start(loopback(subnet, 53), dnsPort);
         Map<String, MailboxServer> servers = new LinkedHashMap<>();
+        DoorCheck doorCheck = new DoorCheck(dns.address());
         try {
             StringBuilder zone = new StringBuilder("$TTL 300\n");
             for (Map.Entry<ProviderSpec, ProviderPolicy> e : providers.entrySet()) {
@@ -98,6 +100,7 @@ public final class SimulatedInternet implements AutoCloseable {
                                 .keepMessages(keepMessages)
                                 .clock(clock)
                                 .policy(e.getValue())
+                                .doorCheck(e.getValue() == null ? null : doorCheck)
                                 .build()
                                 .start();
                 servers.put(p.name(), server);

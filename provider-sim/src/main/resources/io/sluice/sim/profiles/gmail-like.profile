@@ -26,6 +26,10 @@ greylist.delay          5min
 # REFERENCE.md "The workload": ~2% of mail bounces.
 unknown-user-fraction   0.02
 
+# REFERENCE.md: bulk senders (5,000+/day) need SPF, DKIM and aligned DMARC; everyone needs SPF or
+# DKIM. The simulator treats every sender as bulk (ours: volume per day is not tracked).
+authentication          dmarc
+
 # Reputation model (ours): see docs/reference/provider-profiles.md.
 reputation.start                50
 reputation.throttle-below       30

@@ -23,6 +23,9 @@ greylist.delay          5min
 
 unknown-user-fraction   0.01
 
+# A company tenant applies no bulk-sender rule; SPF or DKIM must pass (ours).
+authentication          spf-or-dkim
+
 reputation.start                50
 reputation.throttle-below       30
 reputation.block-below          10

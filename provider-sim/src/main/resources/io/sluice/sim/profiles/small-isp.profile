@@ -22,6 +22,9 @@ greylist.delay          5min
 
 unknown-user-fraction   0.05
 
+# A small ISP checks no authentication (ours).
+authentication          off
+
 reputation.start                50
 reputation.throttle-below       30
 reputation.block-below          10

@@ -22,6 +22,9 @@ greylist.delay          5min
 
 unknown-user-fraction   0.02
 
+# REFERENCE.md: Yahoo requires the same set as Gmail. Every sender is treated as bulk (ours).
+authentication          dmarc
+
 # KumoMTA's automation suspends an IP at Yahoo for 2 hours on [TSS04] (REFERENCE.md): block-for 2h.
 reputation.start                50
 reputation.throttle-below       30

@@ -50,6 +50,19 @@ final class RawSmtpClient implements AutoCloseable {
      * connection reads as {@code closed}.
      */
     String send(String from, String to, String messageId) throws IOException {
+        String message =
+                "From: <"
+                        + from
+                        + ">\r\nTo: <"
+                        + to
+                        + ">\r\nMessage-ID: <"
+                        + messageId
+                        + ">\r\nSubject: test\r\n\r\nHello.\r\n";
+        return send(from, to, message.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** One message given whole, with CRLF line ends and no line that starts with a dot. */
+    String send(String from, String to, byte[] message) throws IOException {
         String r = command("MAIL FROM:<" + from + ">");
         if (!r.startsWith("250")) {
             return r;
@@ -63,15 +76,8 @@ final class RawSmtpClient implements AutoCloseable {
         if (!r.startsWith("354")) {
             return r;
         }
-        String message =
-                "From: <"
-                        + from
-                        + ">\r\nTo: <"
-                        + to
-                        + ">\r\nMessage-ID: <"
-                        + messageId
-                        + ">\r\nSubject: test\r\n\r\nHello.\r\n.";
-        return command(message);
+        out.write(message);
+        return command(".");
     }
 
     String command(String line) throws IOException {
