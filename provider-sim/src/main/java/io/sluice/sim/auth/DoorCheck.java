@@ -4,11 +4,15 @@ import com.google.common.net.InternetDomainName;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.james.jdkim.DKIMVerifier;
@@ -39,14 +43,24 @@ public final class DoorCheck {
     private static final Pattern FROM =
             Pattern.compile("(?im)^from:(?:[^\\r\\n]|\\r?\\n[ \\t])*?@([A-Za-z0-9.-]+)");
 
+    private static final Duration TTL = Duration.ofSeconds(300);
+
+    private static final Pattern DKIM_FIELD = Pattern.compile("(?im)^dkim-signature:");
+
     private final SimpleResolver resolver;
     private final SPF spf;
+    private final Clock clock;
+    private final Map<String, Cached<List<String>>> txtCache = new ConcurrentHashMap<>();
+    private final Map<String, Cached<String>> spfCache = new ConcurrentHashMap<>();
 
-    public DoorCheck(InetSocketAddress dns) {
+    public DoorCheck(InetSocketAddress dns, Clock clock) {
         this.resolver = new SimpleResolver(dns);
         resolver.setTimeout(Duration.ofSeconds(2));
         this.spf = new SPF(new DNSServiceXBillImpl(resolver));
+        this.clock = clock;
     }
+
+    private record Cached<T>(T value, Instant expires) {}
 
     public AuthVerdict check(String clientIp, String helo, String mailFrom, byte[] message) {
         String spfDomain =
@@ -70,6 +84,10 @@ public final class DoorCheck {
     }
 
     private List<String> dkim(byte[] message) {
+        // jDKIM parses the whole message even when there is nothing to verify; skip it then.
+        if (!DKIM_FIELD.matcher(headers(message)).find()) {
+            return List.of();
+        }
         DKIMVerifier verifier =
                 new DKIMVerifier(
                         (method, selector, domain) -> txt(selector + "._domainkey." + domain));
@@ -88,8 +106,16 @@ public final class DoorCheck {
     }
 
     private String spf(String ip, String mailFrom, String helo) {
-        SPFResult r = spf.checkSPF(ip, mailFrom, helo);
-        return r.getResult();
+        // The result depends on the IP, the MAIL FROM domain and the HELO name only.
+        String key = ip + "|" + mailFrom.substring(mailFrom.lastIndexOf('@') + 1) + "|" + helo;
+        Instant now = clock.instant();
+        Cached<String> c = spfCache.get(key);
+        if (c == null || !now.isBefore(c.expires())) {
+            SPFResult r = spf.checkSPF(ip, mailFrom, helo);
+            c = new Cached<>(r.getResult(), now.plus(TTL));
+            spfCache.put(key, c);
+        }
+        return c.value();
     }
 
     private Optional<String> dmarcRecord(String fromDomain) {
@@ -108,6 +134,16 @@ public final class DoorCheck {
     }
 
     private List<String> txt(String name) throws TempFailException {
+        Instant now = clock.instant();
+        Cached<List<String>> c = txtCache.get(name);
+        if (c == null || !now.isBefore(c.expires())) {
+            c = new Cached<>(lookupTxt(name), now.plus(TTL));
+            txtCache.put(name, c);
+        }
+        return c.value();
+    }
+
+    private List<String> lookupTxt(String name) throws TempFailException {
         try {
             Lookup lookup = new Lookup(Name.fromString(name, Name.root), Type.TXT);
             lookup.setResolver(resolver);
@@ -133,6 +169,12 @@ public final class DoorCheck {
      * under a suffix the list does not know (the simulator's {@code .example}) count their last two
      * labels, as if the TLD were the suffix.
      */
+    private static String headers(byte[] message) {
+        String text = new String(message, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return end < 0 ? text : text.substring(0, end + 2);
+    }
+
     static String organizational(String domain) {
         String d = domain.toLowerCase(Locale.ROOT);
         try {
@@ -148,9 +190,7 @@ public final class DoorCheck {
     }
 
     static Optional<String> fromDomain(byte[] message) {
-        String text = new String(message, StandardCharsets.ISO_8859_1);
-        int end = text.indexOf("\r\n\r\n");
-        Matcher m = FROM.matcher(end < 0 ? text : text.substring(0, end + 2));
+        Matcher m = FROM.matcher(headers(message));
         return m.find() ? Optional.of(m.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 }

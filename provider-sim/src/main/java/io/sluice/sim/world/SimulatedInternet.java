@@ -75,7 +75,7 @@ public final class SimulatedInternet implements AutoCloseable {
             Clock clock) {
         LocalDnsServer dns = LocalDnsServer.start(loopback(subnet, 53), dnsPort);
         Map<String, MailboxServer> servers = new LinkedHashMap<>();
-        DoorCheck doorCheck = new DoorCheck(dns.address());
+        DoorCheck doorCheck = new DoorCheck(dns.address(), clock);
         try {
             StringBuilder zone = new StringBuilder("$TTL 300\n");
             for (Map.Entry<ProviderSpec, ProviderPolicy> e : providers.entrySet()) {

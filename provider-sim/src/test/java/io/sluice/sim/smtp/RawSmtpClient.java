@@ -32,6 +32,7 @@ final class RawSmtpClient implements AutoCloseable {
     static RawSmtpClient connect(InetAddress source, InetSocketAddress server) throws IOException {
         Socket s = new Socket();
         s.setSoTimeout(10_000);
+        s.setTcpNoDelay(true); // message and final dot go in two writes: no Nagle delay
         s.bind(new InetSocketAddress(source, 0));
         s.connect(server, 5_000);
         RawSmtpClient c = new RawSmtpClient(s);
