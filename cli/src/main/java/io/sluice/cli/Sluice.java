@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sluice 0.1.0",
         description = "Email delivery on Apache Flink.",
-        subcommands = {LocalCommand.class, ClassifyCommand.class, SuppressCommand.class})
+        subcommands = {
+            LocalCommand.class,
+            ProvidersCommand.class,
+            ClassifyCommand.class,
+            SuppressCommand.class
+        })
 public final class Sluice implements Runnable {
 
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

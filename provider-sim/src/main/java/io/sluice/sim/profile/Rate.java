@@ -37,4 +37,15 @@ public record Rate(long messages, Duration per) {
     public double perSecond() {
         return messages / (per.toNanos() / 1e9);
     }
+
+    /** As a profile writes it: {@code 500/h}. */
+    @Override
+    public String toString() {
+        long s = per.getSeconds();
+        String unit =
+                s == 1
+                        ? "s"
+                        : s == 60 ? "min" : s == 3600 ? "h" : s == 86400 ? "day" : per.toString();
+        return messages + "/" + unit;
+    }
 }

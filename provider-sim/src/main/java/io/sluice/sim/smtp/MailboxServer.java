@@ -2,6 +2,7 @@ package io.sluice.sim.smtp;
 
 import io.sluice.sim.auth.AuthVerdict;
 import io.sluice.sim.auth.DoorCheck;
+import io.sluice.sim.feedback.ComplaintLoop;
 import io.sluice.sim.policy.Folder;
 import io.sluice.sim.policy.ProviderPolicy;
 import io.sluice.sim.policy.Refusal;
@@ -55,6 +56,7 @@ public final class MailboxServer implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final ProviderPolicy policy;
     private final DoorCheck doorCheck;
+    private final ComplaintLoop complaints;
     private final GroundTruth truth;
     private final Map<String, AtomicInteger> transactionsBySession = new ConcurrentHashMap<>();
     private final Set<Session> counted = ConcurrentHashMap.newKeySet();
@@ -66,6 +68,7 @@ public final class MailboxServer implements AutoCloseable {
         this.keepMessages = b.keepMessages;
         this.policy = b.policy;
         this.doorCheck = b.doorCheck;
+        this.complaints = b.complaints;
         this.truth = new GroundTruth(provider);
         this.server =
                 SMTPServer.port(b.port)
@@ -119,6 +122,15 @@ public final class MailboxServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        if (complaints != null) {
+            complaints.close();
+        }
+    }
+
+    private static String headerSection(byte[] message) {
+        String text = new String(message, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return end < 0 ? text : text.substring(0, end + 2);
     }
 
     /** Counts connections per client IP and forgets a connection's transactions when it ends. */
@@ -259,9 +271,10 @@ public final class MailboxServer implements AutoCloseable {
             }
             accepted.incrementAndGet();
             String messageId = GroundTruth.messageId(bytes);
+            String headers = complaints == null ? "" : headerSection(bytes);
             for (String recipient : recipients) {
                 Folder folder = policy == null ? Folder.INBOX : policy.accepted(ip, senderDomain);
-                truth.accepted(
+                Delivery delivery =
                         new Delivery(
                                 provider,
                                 messageId,
@@ -270,7 +283,15 @@ public final class MailboxServer implements AutoCloseable {
                                 from,
                                 authentication,
                                 folder,
-                                clock.instant()));
+                                clock.instant());
+                truth.accepted(delivery);
+                if (complaints != null && complaints.complains(delivery, headers)) {
+                    if (policy != null) {
+                        policy.complaint(ip, senderDomain);
+                    }
+                    truth.complained();
+                    complaints.report(delivery, headers);
+                }
             }
             if (keepMessages) {
                 received.add(
@@ -296,6 +317,7 @@ public final class MailboxServer implements AutoCloseable {
         private int maxMessageSize = 35 * 1024 * 1024;
         private ProviderPolicy policy;
         private DoorCheck doorCheck;
+        private ComplaintLoop complaints;
 
         private Builder(String provider) {
             this.provider = provider;
@@ -337,6 +359,12 @@ public final class MailboxServer implements AutoCloseable {
         /** Checks DKIM, SPF and DMARC on every message, refusing what the profile requires. */
         public Builder doorCheck(DoorCheck check) {
             this.doorCheck = check;
+            return this;
+        }
+
+        /** Sends ARF complaints for a share of accepted marketing mail. */
+        public Builder complaints(ComplaintLoop loop) {
+            this.complaints = loop;
             return this;
         }
 

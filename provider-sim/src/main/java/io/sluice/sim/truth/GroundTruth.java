@@ -30,6 +30,7 @@ public final class GroundTruth {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong inbox = new AtomicLong();
     private final AtomicLong spam = new AtomicLong();
+    private final AtomicLong complaints = new AtomicLong();
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
 
     public GroundTruth(String provider) {
@@ -44,6 +45,11 @@ public final class GroundTruth {
                 && !seen.add(d.messageId() + "|" + d.recipient().toLowerCase(Locale.ROOT))) {
             duplicates.incrementAndGet();
         }
+    }
+
+    /** An accepted message drew a complaint report. */
+    public void complained() {
+        complaints.incrementAndGet();
     }
 
     public void refused(String reason) {
@@ -63,6 +69,7 @@ public final class GroundTruth {
                 inbox.get(),
                 spam.get(),
                 duplicates.get(),
+                complaints.get(),
                 counts);
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param accepted recipients accepted (one message to two recipients counts twice)
  * @param duplicates acceptances of a Message-ID already accepted for the same recipient
+ * @param complaints accepted messages that drew an ARF complaint report
  * @param refused refusals by reason: a {@link ReplyKind#key()} or {@code relay-denied}
  */
 public record ProviderStats(
@@ -16,6 +17,7 @@ public record ProviderStats(
         long inbox,
         long spam,
         long duplicates,
+        long complaints,
         Map<String, Long> refused) {
 
     public ProviderStats {

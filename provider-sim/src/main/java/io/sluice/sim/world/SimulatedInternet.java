@@ -2,6 +2,7 @@ package io.sluice.sim.world;
 
 import io.sluice.sim.auth.DoorCheck;
 import io.sluice.sim.dns.LocalDnsServer;
+import io.sluice.sim.feedback.ComplaintLoop;
 import io.sluice.sim.policy.ProviderPolicy;
 import io.sluice.sim.policy.ScaledClock;
 import io.sluice.sim.profile.ProviderProfile;
@@ -73,6 +74,17 @@ public final class SimulatedInternet implements AutoCloseable {
             int smtpPort,
             boolean keepMessages,
             Clock clock) {
+        return start(providers, subnet, dnsPort, smtpPort, keepMessages, clock, null);
+    }
+
+    private static SimulatedInternet start(
+            Map<ProviderSpec, ProviderPolicy> providers,
+            int subnet,
+            int dnsPort,
+            int smtpPort,
+            boolean keepMessages,
+            Clock clock,
+            Feedback feedback) {
         LocalDnsServer dns = LocalDnsServer.start(loopback(subnet, 53), dnsPort);
         Map<String, MailboxServer> servers = new LinkedHashMap<>();
         DoorCheck doorCheck = new DoorCheck(dns.address(), clock);
@@ -101,6 +113,14 @@ public final class SimulatedInternet implements AutoCloseable {
                                 .clock(clock)
                                 .policy(e.getValue())
                                 .doorCheck(e.getValue() == null ? null : doorCheck)
+                                .complaints(
+                                        feedback == null
+                                                ? null
+                                                : new ComplaintLoop(
+                                                        p.name(),
+                                                        feedback.share(),
+                                                        feedback.server(),
+                                                        feedback.address()))
                                 .build()
                                 .start();
                 servers.put(p.name(), server);
@@ -162,6 +182,9 @@ public final class SimulatedInternet implements AutoCloseable {
         dns.close();
     }
 
+    /** Where and how often the providers send complaint reports. */
+    private record Feedback(double share, InetSocketAddress server, String address) {}
+
     /** Settings of a simulated Internet whose providers enforce their profiles. */
     public static final class Builder {
         private final List<ProviderProfile> profiles;
@@ -171,6 +194,7 @@ public final class SimulatedInternet implements AutoCloseable {
         private boolean keepMessages;
         private double timeScale = 1;
         private Clock clock;
+        private Feedback feedback;
 
         private Builder(List<ProviderProfile> profiles) {
             this.profiles = List.copyOf(profiles);
@@ -209,6 +233,16 @@ public final class SimulatedInternet implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Every provider mails ARF complaint reports for {@code share} of the marketing mail it
+         * accepts to {@code address} at {@code server}, and lowers the sender's reputation for
+         * each.
+         */
+        public Builder complaints(double share, InetSocketAddress server, String address) {
+            this.feedback = new Feedback(share, server, address);
+            return this;
+        }
+
         public SimulatedInternet start() {
             Clock simulated = clock != null ? clock : new ScaledClock(Clock.systemUTC(), timeScale);
             Map<ProviderSpec, ProviderPolicy> providers = new LinkedHashMap<>();
@@ -216,7 +250,7 @@ public final class SimulatedInternet implements AutoCloseable {
                 providers.put(ProviderSpec.of(p), new ProviderPolicy(p, simulated));
             }
             return SimulatedInternet.start(
-                    providers, subnet, dnsPort, smtpPort, keepMessages, simulated);
+                    providers, subnet, dnsPort, smtpPort, keepMessages, simulated, feedback);
         }
     }
 }
