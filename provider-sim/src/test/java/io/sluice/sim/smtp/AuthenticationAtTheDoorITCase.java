@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class AuthenticationAtTheDoorITCase {
 
+    private static final MovableClock CLOCK =
+            new MovableClock(Instant.parse("2026-01-05T08:00:00Z"));
     private static SimulatedInternet internet;
     private static InetAddress source;
 
@@ -39,7 +42,7 @@ class AuthenticationAtTheDoorITCase {
                 SimulatedInternet.of(ProviderProfiles.standard())
                         .subnet(63)
                         .smtpPort(port)
-                        .clock(new MovableClock(Instant.parse("2026-01-05T08:00:00Z")))
+                        .clock(CLOCK)
                         .start();
         source = InetAddress.getByName("127.0.63.100");
     }
@@ -60,7 +63,7 @@ class AuthenticationAtTheDoorITCase {
                     """)
     void aForgedSignatureWithoutAlignedSpfGetsTheProvidersAuthenticationReply(
             String provider, String recipient, String reply) throws Exception {
-        // SPF passes for elsewhere.example? No record at all: none. The signature's key is absent.
+        // elsewhere.example publishes no SPF record (spf=none), and the signature's key is absent.
         String message =
                 message("news@acme.example", recipient, "forged-" + provider)
                         .replace(
@@ -113,17 +116,21 @@ class AuthenticationAtTheDoorITCase {
     }
 
     @Test
-    void aSmallIspAcceptsUnauthenticatedMail() throws Exception {
-        String answer =
-                send(
-                        "small-isp",
-                        "bounce@elsewhere.example",
-                        "dan@smallisp.example",
-                        message("news@acme.example", "dan@smallisp.example", "isp"));
-        // small-isp greylists first-time triples: the retry after the delay is what matters here.
-        assertThat(answer)
+    void aSmallIspAcceptsUnauthenticatedMailOnceGreylistingLetsItThrough() throws Exception {
+        String message = message("news@acme.example", "dan@smallisp.example", "isp");
+
+        assertThat(send("small-isp", "bounce@elsewhere.example", "dan@smallisp.example", message))
                 .startsWith(
-                        "450 4.7.1 <dan@smallisp.example>: Recipient address rejected: Greylisted");
+                        "450 4.7.1 <dan@smallisp.example>: Recipient address rejected:"
+                                + " Greylisted");
+        CLOCK.advance(Duration.ofMinutes(5));
+        assertThat(send("small-isp", "bounce@elsewhere.example", "dan@smallisp.example", message))
+                .startsWith("250");
+        assertThat(internet.server("small-isp").groundTruth().deliveries())
+                .singleElement()
+                .extracting(Delivery::authentication)
+                .asString()
+                .startsWith("dkim=fail; spf=none");
     }
 
     private static String send(String provider, String mailFrom, String rcpt, String message)
