@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             LocalCommand.class,
             ProvidersCommand.class,
             ClassifyCommand.class,
-            SuppressCommand.class
+            SuppressCommand.class,
+            DkimCommand.class
         })
 public final class Sluice implements Runnable {
 

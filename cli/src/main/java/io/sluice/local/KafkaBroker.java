@@ -160,7 +160,11 @@ public final class KafkaBroker implements AutoCloseable {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 throw new IllegalStateException(
-                        String.join(" ", args) + " failed; see " + dir.resolve("broker.log"));
+                        String.join(" ", args)
+                                + " failed; see "
+                                + dir.resolve("broker.log")
+                                + ", which ends:\n"
+                                + tail(dir.resolve("broker.log"), 15));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -215,6 +219,16 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+    }
+
+    /** The last {@code lines} lines of a log, for an error message that survives a temp dir. */
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 }

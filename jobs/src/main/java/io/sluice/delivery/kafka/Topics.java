@@ -16,6 +16,7 @@ public final class Topics {
     public static final String SUPPRESSIONS = "sluice.suppressions";
     public static final String FEEDBACK_EVENTS = "sluice.feedback-events";
     public static final String CONTROL = "sluice.control";
+    public static final String INBOUND_MAIL = "sluice.inbound-mail";
 
     /** Largest record on the topics that carry whole messages; producers set max.request.size. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -43,6 +44,7 @@ public final class Topics {
                 new Spec(RETRIES, partitions, messages),
                 new Spec(SUPPRESSIONS, partitions, compacted),
                 new Spec(FEEDBACK_EVENTS, partitions, month),
-                new Spec(CONTROL, 1, compacted));
+                new Spec(CONTROL, 1, compacted),
+                new Spec(INBOUND_MAIL, partitions, messages));
     }
 }

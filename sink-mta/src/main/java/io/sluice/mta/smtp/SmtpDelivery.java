@@ -260,6 +260,7 @@ public final class SmtpDelivery implements AutoCloseable {
         p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
         p.setProperty("mail.smtp.quitwait", "false");
         p.setProperty("mail.smtp.userset", "true");
+        p.put("mail.smtp.socketFactory", NoDelaySocketFactory.INSTANCE);
         // One Session per sending IP: its properties differ only by the source address and name.
         Session session = sessions.computeIfAbsent(ip.id(), k -> Session.getInstance(p));
         SMTPTransport transport = (SMTPTransport) session.getTransport("smtp");

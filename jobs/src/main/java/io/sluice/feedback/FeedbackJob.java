@@ -1,0 +1,133 @@
+package io.sluice.feedback;
+
+import io.sluice.delivery.DeliveryJob;
+import io.sluice.delivery.DeliveryOptions;
+import io.sluice.delivery.intake.RawRecord;
+import io.sluice.delivery.kafka.AvroRecordSerializer;
+import io.sluice.delivery.kafka.RawRecordDeserializer;
+import io.sluice.delivery.kafka.Topics;
+import io.sluice.delivery.suppression.FeedbackSuppressions;
+import io.sluice.delivery.suppression.SuppressionChanges;
+import io.sluice.schema.DeadLetter;
+import io.sluice.schema.FeedbackEvent;
+import io.sluice.schema.SuppressionChange;
+import java.time.Clock;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The feedback job: inbound mail (out-of-band bounces, complaint reports) in, feedback events and
+ * suppressions out.
+ *
+ * <pre>
+ * inbound-mail -> parse -+-> feedback-events (exactly once; the reputation job counts them)
+ *                        +-> suppressions (at least once, at once: ADR 3)
+ *                        +-> dead-letters (undecodable, or neither a bounce nor a report)
+ * </pre>
+ */
+public final class FeedbackJob {
+
+    /** Where the job reads and writes. */
+    public record Endpoints(
+            Source<RawRecord, ?, ?> inbound,
+            Sink<FeedbackEvent> feedback,
+            Sink<SuppressionChange> suppressions,
+            Sink<DeadLetter> deadLetters) {}
+
+    private FeedbackJob() {}
+
+    public static void main(String[] args) throws Exception {
+        Configuration conf = DeliveryJob.loadConfiguration(args);
+        StreamExecutionEnvironment env = DeliveryJob.environment(conf);
+        build(env, kafka(conf), Clock.systemUTC());
+        env.execute("sluice-feedback");
+    }
+
+    public static void build(StreamExecutionEnvironment env, Endpoints io, Clock clock) {
+        SingleOutputStreamOperator<FeedbackEvent> feedback =
+                env.fromSource(io.inbound(), WatermarkStrategy.noWatermarks(), "inbound-mail")
+                        .uid("source-inbound-mail")
+                        .process(new InboundFeedbackFunction(clock))
+                        .returns(FeedbackEvent.class)
+                        .uid("parse-inbound-mail")
+                        .name("parse bounces and reports");
+        feedback.sinkTo(io.feedback()).uid("sink-feedback-events").name("feedback events");
+        feedback.flatMap(FeedbackSuppressions.suppressions())
+                .returns(SuppressionChange.class)
+                .uid("feedback-suppressions")
+                .name("feedback to suppressions")
+                .sinkTo(io.suppressions())
+                .uid("sink-suppressions")
+                .name("suppressions");
+        feedback.getSideOutput(InboundFeedbackFunction.DEAD_LETTERS)
+                .sinkTo(io.deadLetters())
+                .uid("sink-dead-letters")
+                .name("dead letters");
+    }
+
+    public static Endpoints kafka(Configuration conf) {
+        String servers = conf.get(DeliveryOptions.BOOTSTRAP_SERVERS);
+        String prefix = conf.get(DeliveryOptions.TRANSACTIONAL_ID_PREFIX) + "-feedback";
+        return new Endpoints(
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(servers)
+                        .setTopics(Topics.INBOUND_MAIL)
+                        .setGroupId("sluice-feedback")
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("isolation.level", "read_committed")
+                        .build(),
+                exactlyOnce(
+                        servers,
+                        prefix + "-events",
+                        new AvroRecordSerializer<FeedbackEvent>(
+                                conf.get(DeliveryOptions.FEEDBACK_EVENTS_TOPIC),
+                                f -> f.getMessageId() != null ? f.getMessageId() : f.getRecipient(),
+                                f -> f)),
+                KafkaSink.<SuppressionChange>builder()
+                        .setBootstrapServers(servers)
+                        .setRecordSerializer(
+                                new AvroRecordSerializer<SuppressionChange>(
+                                                conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC),
+                                                SuppressionChanges::topicKey,
+                                                c -> c)
+                                        .withProducerTimestamps())
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .setProperty("linger.ms", "5")
+                        .build(),
+                exactlyOnce(
+                        servers,
+                        prefix + "-dead-letters",
+                        new AvroRecordSerializer<DeadLetter>(
+                                conf.get(DeliveryOptions.DEAD_LETTERS_TOPIC),
+                                d ->
+                                        d.getSourceTopic()
+                                                + "/"
+                                                + d.getSourcePartition()
+                                                + "/"
+                                                + d.getSourceOffset(),
+                                d -> d)));
+    }
+
+    private static <T> KafkaSink<T> exactlyOnce(
+            String servers, String transactionalIdPrefix, AvroRecordSerializer<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(servers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setProperty("transaction.timeout.ms", "900000")
+                .setProperty("max.request.size", Integer.toString(Topics.MAX_RECORD_BYTES))
+                .build();
+    }
+}
