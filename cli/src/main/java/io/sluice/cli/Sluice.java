@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Email delivery on Apache Flink.",
         subcommands = {
             LocalCommand.class,
+            ProvidersCommand.class,
             ClassifyCommand.class,
             ConformanceCommand.class,
             SuppressCommand.class,

@@ -1,5 +1,14 @@
 package io.sluice.sim.smtp;
 
+import io.sluice.sim.auth.AuthVerdict;
+import io.sluice.sim.auth.DoorCheck;
+import io.sluice.sim.feedback.ComplaintLoop;
+import io.sluice.sim.policy.Folder;
+import io.sluice.sim.policy.ProviderPolicy;
+import io.sluice.sim.policy.Refusal;
+import io.sluice.sim.profile.ReplyKind;
+import io.sluice.sim.truth.Delivery;
+import io.sluice.sim.truth.GroundTruth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -9,19 +18,31 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * A receiving SMTP server standing in for one mailbox provider, on its own loopback address: it
  * accepts mail for its domains, answers per recipient as {@link RecipientBehaviour} says, and keeps
  * what it accepted so a test can check the envelope, the headers and the body.
+ *
+ * <p>With a {@link ProviderPolicy} it also enforces its profile per client IP (connections,
+ * messages per connection, rate, reputation, greylisting, unknown users) and answers with the
+ * profile's replies; without one it accepts every address that has no failure prefix, which is what
+ * the delivery job's scenario tests want. Either way {@link #groundTruth()} records every
+ * acceptance and refusal.
  */
 public final class MailboxServer implements AutoCloseable {
 
@@ -33,12 +54,22 @@ public final class MailboxServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<ReceivedMessage> received = new ConcurrentLinkedQueue<>();
     private final Set<String> greylistPassed = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
+    private final ProviderPolicy policy;
+    private final DoorCheck doorCheck;
+    private final ComplaintLoop complaints;
+    private final GroundTruth truth;
+    private final Map<String, AtomicInteger> transactionsBySession = new ConcurrentHashMap<>();
+    private final Set<Session> counted = ConcurrentHashMap.newKeySet();
 
     private MailboxServer(Builder b) {
         this.provider = b.provider;
         this.domains = Set.copyOf(b.domains);
         this.clock = b.clock;
         this.keepMessages = b.keepMessages;
+        this.policy = b.policy;
+        this.doorCheck = b.doorCheck;
+        this.complaints = b.complaints;
+        this.truth = new GroundTruth(provider);
         this.server =
                 SMTPServer.port(b.port)
                         .bindAddress(b.address)
@@ -46,7 +77,8 @@ public final class MailboxServer implements AutoCloseable {
                         .softwareName(provider + " simulator")
                         .maxMessageSize(b.maxMessageSize)
                         .connectionTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
-                        .messageHandlerFactory(Session::new)
+                        .messageHandlerFactory(Transaction::new)
+                        .sessionHandler(new Connections())
                         .build();
     }
 
@@ -77,27 +109,93 @@ public final class MailboxServer implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Every acceptance and refusal, with counters. */
+    public GroundTruth groundTruth() {
+        return truth;
+    }
+
+    /** The enforcement of this server's profile, if it has one. */
+    public Optional<ProviderPolicy> policy() {
+        return Optional.ofNullable(policy);
+    }
+
     @Override
     public void close() {
         server.stop();
+        if (complaints != null) {
+            complaints.close();
+        }
     }
 
-    /** One SMTP transaction (MAIL ... DATA); SubEthaSMTP makes one per transaction. */
-    private final class Session implements MessageHandler {
-        private final InetAddress client;
-        private final String helo;
-        private String from = "";
-        private final List<String> recipients = new ArrayList<>();
+    private static String headerSection(byte[] message) {
+        String text = new String(message, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return end < 0 ? text : text.substring(0, end + 2);
+    }
 
-        Session(MessageContext context) {
-            SocketAddress remote = context.getRemoteAddress();
-            this.client = ((InetSocketAddress) remote).getAddress();
-            this.helo = context.getHelo().orElse("");
+    /** Counts connections per client IP and forgets a connection's transactions when it ends. */
+    private final class Connections implements SessionHandler {
+        @Override
+        public SessionAcceptance accept(Session session) {
+            if (policy == null) {
+                return SessionAcceptance.success();
+            }
+            Optional<Refusal> refusal = policy.connect(ip(session.getRemoteAddress()));
+            if (refusal.isPresent()) {
+                truth.refused(refusal.get().kind().key());
+                return SessionAcceptance.failure(
+                        refusal.get().reply().code(), refusal.get().text());
+            }
+            counted.add(session);
+            return SessionAcceptance.success();
         }
 
         @Override
-        public void from(String address) {
+        public void onSessionEnd(Session session) {
+            transactionsBySession.remove(session.getSessionId());
+            // Only sessions that were let in hold a slot; a refused one may end here too.
+            if (counted.remove(session)) {
+                policy.disconnect(ip(session.getRemoteAddress()));
+            }
+        }
+    }
+
+    private static String ip(SocketAddress remote) {
+        return ((InetSocketAddress) remote).getAddress().getHostAddress();
+    }
+
+    /** One SMTP transaction (MAIL ... DATA); SubEthaSMTP makes one per transaction. */
+    private final class Transaction implements MessageHandler {
+        private final InetAddress client;
+        private final String ip;
+        private final String helo;
+        private final String sessionId;
+        private String from = "";
+        private String senderDomain = "";
+        private final List<String> recipients = new ArrayList<>();
+
+        Transaction(MessageContext context) {
+            SocketAddress remote = context.getRemoteAddress();
+            this.client = ((InetSocketAddress) remote).getAddress();
+            this.ip = client.getHostAddress();
+            this.helo = context.getHelo().orElse("");
+            this.sessionId = context.getSessionId();
+        }
+
+        @Override
+        public void from(String address) throws RejectException {
             this.from = address;
+            // The null sender (bounces) is judged by its HELO name, as SPF does (RFC 7208 2.4).
+            this.senderDomain =
+                    (address.isEmpty() ? helo : address.substring(address.lastIndexOf('@') + 1))
+                            .toLowerCase(Locale.ROOT);
+            if (policy != null) {
+                int earlier =
+                        transactionsBySession
+                                .computeIfAbsent(sessionId, k -> new AtomicInteger())
+                                .getAndIncrement();
+                refuseIf(policy.mail(ip, senderDomain, earlier));
+            }
         }
 
         @Override
@@ -105,25 +203,96 @@ public final class MailboxServer implements AutoCloseable {
             String domain =
                     address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
             if (!domains.contains(domain)) {
+                truth.refused("relay-denied");
                 throw new RejectException(
                         550, "5.7.1 Relaying denied: " + domain + " is not hosted here");
             }
             RecipientBehaviour behaviour = RecipientBehaviour.of(address);
             if (behaviour == RecipientBehaviour.GREYLISTED
                     && greylistPassed.add(client.getHostAddress() + "|" + from + "|" + address)) {
-                throw new RejectException(behaviour.code(), behaviour.text());
+                refusePrefixed(behaviour, address);
             }
             if (behaviour != RecipientBehaviour.ACCEPT
                     && behaviour != RecipientBehaviour.GREYLISTED) {
-                throw new RejectException(behaviour.code(), behaviour.text());
+                if (behaviour == RecipientBehaviour.UNKNOWN_USER && policy != null) {
+                    policy.unknownUser(ip, senderDomain);
+                }
+                refusePrefixed(behaviour, address);
+            }
+            if (policy != null) {
+                refuseIf(policy.recipient(ip, from, senderDomain, address));
             }
             recipients.add(address);
         }
 
+        /** A failure chosen by the address's prefix, in the profile's words when there is one. */
+        private void refusePrefixed(RecipientBehaviour behaviour, String address)
+                throws RejectException {
+            ReplyKind kind =
+                    switch (behaviour) {
+                        case UNKNOWN_USER -> ReplyKind.UNKNOWN_USER;
+                        case MAILBOX_FULL -> ReplyKind.MAILBOX_FULL;
+                        case GREYLISTED -> ReplyKind.GREYLISTED;
+                        default -> ReplyKind.DISABLED;
+                    };
+            truth.refused(kind.key());
+            if (policy == null) {
+                throw new RejectException(behaviour.code(), behaviour.text());
+            }
+            var reply = policy.profile().reply(kind);
+            throw new RejectException(reply.code(), reply.render(ip, senderDomain, address));
+        }
+
+        private void refuseIf(Optional<Refusal> refusal) throws RejectException {
+            if (refusal.isEmpty()) {
+                return;
+            }
+            Refusal r = refusal.get();
+            truth.refused(r.kind().key());
+            throw r.closesConnection()
+                    ? new DropConnectionException(r.reply().code(), r.text())
+                    : new RejectException(r.reply().code(), r.text());
+        }
+
         @Override
-        public String data(InputStream data) throws IOException {
+        public String data(InputStream data) throws IOException, RejectException {
             byte[] bytes = data.readAllBytes();
+            String authentication = "none";
+            if (doorCheck != null) {
+                AuthVerdict verdict = doorCheck.check(ip, helo, from, bytes);
+                authentication = verdict.header();
+                if (policy != null && !policy.profile().authentication().met(verdict)) {
+                    var reply = policy.profile().reply(ReplyKind.UNAUTHENTICATED);
+                    String domain =
+                            verdict.fromDomain().isEmpty() ? senderDomain : verdict.fromDomain();
+                    truth.refused(ReplyKind.UNAUTHENTICATED.key());
+                    throw new RejectException(reply.code(), reply.render(ip, domain, ""));
+                }
+            }
             accepted.incrementAndGet();
+            String messageId = GroundTruth.messageId(bytes);
+            String headers = complaints == null ? "" : headerSection(bytes);
+            for (String recipient : recipients) {
+                Folder folder = policy == null ? Folder.INBOX : policy.accepted(ip, senderDomain);
+                Delivery delivery =
+                        new Delivery(
+                                provider,
+                                messageId,
+                                recipient,
+                                ip,
+                                from,
+                                authentication,
+                                folder,
+                                clock.instant());
+                truth.accepted(delivery);
+                if (complaints != null && complaints.complains(delivery, headers)) {
+                    if (policy != null) {
+                        policy.complaint(ip, senderDomain);
+                    }
+                    truth.complained();
+                    complaints.report(delivery, headers);
+                }
+            }
             if (keepMessages) {
                 received.add(
                         new ReceivedMessage(
@@ -146,6 +315,9 @@ public final class MailboxServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private boolean keepMessages;
         private int maxMessageSize = 35 * 1024 * 1024;
+        private ProviderPolicy policy;
+        private DoorCheck doorCheck;
+        private ComplaintLoop complaints;
 
         private Builder(String provider) {
             this.provider = provider;
@@ -175,6 +347,24 @@ public final class MailboxServer implements AutoCloseable {
         /** Keeps every accepted message in memory, for tests that check what arrived. */
         public Builder keepMessages(boolean keep) {
             this.keepMessages = keep;
+            return this;
+        }
+
+        /** Enforces a profile; its clock should be the same simulated clock as {@link #clock}. */
+        public Builder policy(ProviderPolicy policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        /** Checks DKIM, SPF and DMARC on every message, refusing what the profile requires. */
+        public Builder doorCheck(DoorCheck check) {
+            this.doorCheck = check;
+            return this;
+        }
+
+        /** Sends ARF complaints for a share of accepted marketing mail. */
+        public Builder complaints(ComplaintLoop loop) {
+            this.complaints = loop;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package io.sluice.sim.world;
 
+import io.sluice.sim.profile.ProviderProfile;
+import io.sluice.sim.profile.ProviderProfiles;
 import java.util.List;
 
 /**
@@ -16,36 +18,18 @@ public record ProviderSpec(String name, List<String> mxHosts, List<String> domai
         }
     }
 
+    /** Where a profile's provider lives, without its behaviour. */
+    public static ProviderSpec of(ProviderProfile profile) {
+        return new ProviderSpec(
+                profile.name(), profile.mxHosts(), profile.domains(), profile.hostOctet());
+    }
+
     /**
      * The stand-ins for the providers that carry most mail, with their real MX host names so that
-     * grouping destinations into sites sees what it would see on the Internet.
+     * grouping destinations into sites sees what it would see on the Internet; read from the
+     * built-in profiles ({@link ProviderProfiles}).
      */
     public static List<ProviderSpec> standard() {
-        return List.of(
-                new ProviderSpec(
-                        "gmail",
-                        List.of("gmail-smtp-in.l.google.com", "alt1.gmail-smtp-in.l.google.com"),
-                        List.of("gmail.com", "googlemail.com"),
-                        1),
-                new ProviderSpec(
-                        "outlook",
-                        List.of("outlook-com.olc.protection.outlook.com"),
-                        List.of("outlook.com", "hotmail.com", "live.com"),
-                        2),
-                new ProviderSpec(
-                        "yahoo",
-                        List.of("mta5.am0.yahoodns.net", "mta6.am0.yahoodns.net"),
-                        List.of("yahoo.com", "ymail.com", "aol.com"),
-                        3),
-                new ProviderSpec(
-                        "m365-corporate",
-                        List.of("contoso-example.mail.protection.outlook.com"),
-                        List.of("contoso.example"),
-                        4),
-                new ProviderSpec(
-                        "small-isp",
-                        List.of("mx1.smallisp.example", "mx2.smallisp.example"),
-                        List.of("smallisp.example"),
-                        5));
+        return ProviderProfiles.standard().stream().map(ProviderSpec::of).toList();
     }
 }

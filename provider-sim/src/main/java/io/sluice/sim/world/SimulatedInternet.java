@@ -1,10 +1,17 @@
 package io.sluice.sim.world;
 
+import io.sluice.sim.auth.DoorCheck;
 import io.sluice.sim.dns.LocalDnsServer;
+import io.sluice.sim.feedback.ComplaintLoop;
+import io.sluice.sim.policy.ProviderPolicy;
+import io.sluice.sim.policy.ScaledClock;
+import io.sluice.sim.profile.ProviderProfile;
 import io.sluice.sim.smtp.MailboxServer;
+import io.sluice.sim.truth.ProviderStats;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +47,9 @@ public final class SimulatedInternet implements AutoCloseable {
     }
 
     /**
-     * Starts DNS on {@code 127.0.<subnet>.53:dnsPort} and the providers' servers on {@code
-     * 127.0.<subnet>.<octet>:smtpPort}. Port 0 for DNS picks a free one.
+     * Starts DNS on {@code 127.0.<subnet>.53:dnsPort} and permissive providers' servers on {@code
+     * 127.0.<subnet>.<octet>:smtpPort}: they enforce no profile, only the failure prefixes of
+     * {@link io.sluice.sim.smtp.RecipientBehaviour}. Port 0 for DNS picks a free one.
      */
     public static SimulatedInternet start(
             List<ProviderSpec> providers,
@@ -49,11 +57,41 @@ public final class SimulatedInternet implements AutoCloseable {
             int dnsPort,
             int smtpPort,
             boolean keepMessages) {
+        Map<ProviderSpec, ProviderPolicy> none = new LinkedHashMap<>();
+        providers.forEach(p -> none.put(p, null));
+        return start(none, subnet, dnsPort, smtpPort, keepMessages, Clock.systemUTC());
+    }
+
+    /** Providers that enforce their profiles: {@code SimulatedInternet.of(profiles).start()}. */
+    public static Builder of(List<ProviderProfile> profiles) {
+        return new Builder(profiles);
+    }
+
+    private static SimulatedInternet start(
+            Map<ProviderSpec, ProviderPolicy> providers,
+            int subnet,
+            int dnsPort,
+            int smtpPort,
+            boolean keepMessages,
+            Clock clock) {
+        return start(providers, subnet, dnsPort, smtpPort, keepMessages, clock, null);
+    }
+
+    private static SimulatedInternet start(
+            Map<ProviderSpec, ProviderPolicy> providers,
+            int subnet,
+            int dnsPort,
+            int smtpPort,
+            boolean keepMessages,
+            Clock clock,
+            Feedback feedback) {
         LocalDnsServer dns = LocalDnsServer.start(loopback(subnet, 53), dnsPort);
         Map<String, MailboxServer> servers = new LinkedHashMap<>();
+        DoorCheck doorCheck = new DoorCheck(dns.address(), clock);
         try {
             StringBuilder zone = new StringBuilder("$TTL 300\n");
-            for (ProviderSpec p : providers) {
+            for (Map.Entry<ProviderSpec, ProviderPolicy> e : providers.entrySet()) {
+                ProviderSpec p = e.getKey();
                 String address = "127.0." + subnet + "." + p.hostOctet();
                 for (String mx : p.mxHosts()) {
                     zone.append(mx).append(". IN A ").append(address).append('\n');
@@ -72,6 +110,17 @@ public final class SimulatedInternet implements AutoCloseable {
                                 .hostName(p.mxHosts().get(0))
                                 .domains(Set.copyOf(p.domains()))
                                 .keepMessages(keepMessages)
+                                .clock(clock)
+                                .policy(e.getValue())
+                                .doorCheck(e.getValue() == null ? null : doorCheck)
+                                .complaints(
+                                        feedback == null
+                                                ? null
+                                                : new ComplaintLoop(
+                                                        p.name(),
+                                                        feedback.share(),
+                                                        feedback.server(),
+                                                        feedback.address()))
                                 .build()
                                 .start();
                 servers.put(p.name(), server);
@@ -114,6 +163,11 @@ public final class SimulatedInternet implements AutoCloseable {
         return server;
     }
 
+    /** The counters of one provider. */
+    public ProviderStats stats(String provider) {
+        return server(provider).groundTruth().stats();
+    }
+
     static InetAddress loopback(int subnet, int octet) {
         try {
             return InetAddress.getByAddress(new byte[] {127, 0, (byte) subnet, (byte) octet});
@@ -126,5 +180,77 @@ public final class SimulatedInternet implements AutoCloseable {
     public void close() {
         servers.values().forEach(MailboxServer::close);
         dns.close();
+    }
+
+    /** Where and how often the providers send complaint reports. */
+    private record Feedback(double share, InetSocketAddress server, String address) {}
+
+    /** Settings of a simulated Internet whose providers enforce their profiles. */
+    public static final class Builder {
+        private final List<ProviderProfile> profiles;
+        private int subnet = 1;
+        private int dnsPort;
+        private int smtpPort = 25;
+        private boolean keepMessages;
+        private double timeScale = 1;
+        private Clock clock;
+        private Feedback feedback;
+
+        private Builder(List<ProviderProfile> profiles) {
+            this.profiles = List.copyOf(profiles);
+        }
+
+        /** Servers listen on {@code 127.0.<subnet>.<octet>}, DNS on {@code 127.0.<subnet>.53}. */
+        public Builder subnet(int subnet) {
+            this.subnet = subnet;
+            return this;
+        }
+
+        public Builder dnsPort(int port) {
+            this.dnsPort = port;
+            return this;
+        }
+
+        public Builder smtpPort(int port) {
+            this.smtpPort = port;
+            return this;
+        }
+
+        public Builder keepMessages(boolean keep) {
+            this.keepMessages = keep;
+            return this;
+        }
+
+        /** Simulated seconds per real second; ignored when a {@link #clock} is given. */
+        public Builder timeScale(double scale) {
+            this.timeScale = scale;
+            return this;
+        }
+
+        /** The simulated clock, for tests that move time themselves. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Every provider mails ARF complaint reports for {@code share} of the marketing mail it
+         * accepts to {@code address} at {@code server}, and lowers the sender's reputation for
+         * each.
+         */
+        public Builder complaints(double share, InetSocketAddress server, String address) {
+            this.feedback = new Feedback(share, server, address);
+            return this;
+        }
+
+        public SimulatedInternet start() {
+            Clock simulated = clock != null ? clock : new ScaledClock(Clock.systemUTC(), timeScale);
+            Map<ProviderSpec, ProviderPolicy> providers = new LinkedHashMap<>();
+            for (ProviderProfile p : profiles) {
+                providers.put(ProviderSpec.of(p), new ProviderPolicy(p, simulated));
+            }
+            return SimulatedInternet.start(
+                    providers, subnet, dnsPort, smtpPort, keepMessages, simulated, feedback);
+        }
     }
 }

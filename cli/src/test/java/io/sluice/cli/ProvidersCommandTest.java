@@ -1,0 +1,47 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.sim.profile.ProviderProfiles;
+import io.sluice.sim.world.SimulatedInternet;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ProvidersCommandTest {
+
+    @Test
+    void printsWhereEachChosenProviderListens() throws Exception {
+        ProvidersCommand command = new ProvidersCommand();
+        new CommandLine(command)
+                .parseArgs(
+                        "--profile", "gmail-like", "--profile", "yahoo-like", "--time-scale", "60");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        var chosen = command.profiles.stream().map(ProviderProfiles::named).toList();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (SimulatedInternet internet =
+                SimulatedInternet.of(chosen)
+                        .subnet(66)
+                        .smtpPort(port)
+                        .timeScale(command.timeScale)
+                        .start()) {
+            command.describe(internet, chosen, new PrintStream(out, true, StandardCharsets.UTF_8));
+        }
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("dns 127.0.66.53:").endsWith("time scale 60.0)");
+        assertThat(lines.get(1))
+                .startsWith("gmail-like      smtp 127.0.66.1:" + port)
+                .contains("domains gmail.com,googlemail.com")
+                .endsWith("new IP 500/h");
+        assertThat(lines.get(2)).startsWith("yahoo-like      smtp 127.0.66.3:" + port);
+    }
+}

@@ -1,0 +1,59 @@
+package io.sluice.sim.profile;
+
+import io.sluice.sim.auth.AuthRequirement;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one simulated mailbox provider behaves, as its profile file says: where it listens, what it
+ * lets each sending IP do, how it judges reputation and what it answers. Read by {@link
+ * ProfileParser}; the numbers and their sources are in docs/reference/provider-profiles.md.
+ *
+ * @param hostOctet the last octet of the loopback address its server listens on
+ * @param rates messages per sending IP by how well the provider knows the IP
+ * @param warmingAfter messages accepted from an IP before it counts as {@link IpTier#WARMING}
+ * @param establishedAfter messages accepted before it counts as {@link IpTier#ESTABLISHED}
+ * @param unknownUserFraction share of the provider's addresses that do not exist (chosen by a hash
+ *     of the address, so the same address always gets the same answer)
+ * @param authentication what a message must pass to be accepted
+ */
+public record ProviderProfile(
+        String name,
+        List<String> mxHosts,
+        List<String> domains,
+        int hostOctet,
+        Map<IpTier, Rate> rates,
+        long warmingAfter,
+        long establishedAfter,
+        int connectionsPerIp,
+        int messagesPerConnection,
+        boolean greylisting,
+        Duration greylistDelay,
+        double unknownUserFraction,
+        AuthRequirement authentication,
+        ReputationModel reputation,
+        Map<ReplyKind, Reply> replies) {
+
+    public ProviderProfile {
+        mxHosts = List.copyOf(mxHosts);
+        domains = List.copyOf(domains);
+        rates = Map.copyOf(new EnumMap<>(rates));
+        replies = Map.copyOf(new EnumMap<>(replies));
+        if (mxHosts.isEmpty() || domains.isEmpty()) {
+            throw new IllegalArgumentException(name + ": a provider needs MX hosts and domains");
+        }
+    }
+
+    public Reply reply(ReplyKind kind) {
+        return replies.get(kind);
+    }
+
+    public IpTier tier(long acceptedFromIp) {
+        if (acceptedFromIp >= establishedAfter) {
+            return IpTier.ESTABLISHED;
+        }
+        return acceptedFromIp >= warmingAfter ? IpTier.WARMING : IpTier.NEW;
+    }
+}

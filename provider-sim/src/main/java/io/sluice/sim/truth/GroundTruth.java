@@ -1,0 +1,93 @@
+package io.sluice.sim.truth;
+
+import io.sluice.sim.policy.Folder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What one simulated provider really did: every message it accepted and every refusal, counted, so
+ * that tests and reports can compute delivered, inboxed, duplicated and lost exactly instead of
+ * trusting the sender's own events. Thread-safe; kept in memory for the provider's lifetime (a
+ * 10,000-message local run holds about a megabyte).
+ */
+public final class GroundTruth {
+
+    private static final Pattern MESSAGE_ID =
+            Pattern.compile("(?im)^message-id:[ \\t]*(?:\\r?\\n[ \\t]+)?<?([^>\\s]+)>?");
+
+    private final String provider;
+    private final ConcurrentLinkedQueue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong inbox = new AtomicLong();
+    private final AtomicLong spam = new AtomicLong();
+    private final AtomicLong complaints = new AtomicLong();
+    private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+
+    public GroundTruth(String provider) {
+        this.provider = provider;
+    }
+
+    public void accepted(Delivery d) {
+        deliveries.add(d);
+        (d.folder() == Folder.INBOX ? inbox : spam).incrementAndGet();
+        // Keyed by recipient too: one Message-ID to two recipients is one message, not a duplicate.
+        if (!d.messageId().isEmpty()
+                && !seen.add(d.messageId() + "|" + d.recipient().toLowerCase(Locale.ROOT))) {
+            duplicates.incrementAndGet();
+        }
+    }
+
+    /** An accepted message drew a complaint report. */
+    public void complained() {
+        complaints.incrementAndGet();
+    }
+
+    public void refused(String reason) {
+        refused.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public List<Delivery> deliveries() {
+        return new ArrayList<>(deliveries);
+    }
+
+    public ProviderStats stats() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        refused.forEach((k, v) -> counts.put(k, v.get()));
+        return new ProviderStats(
+                provider,
+                inbox.get() + spam.get(),
+                inbox.get(),
+                spam.get(),
+                duplicates.get(),
+                complaints.get(),
+                counts);
+    }
+
+    /** The Message-ID of a raw message (the header section only), or empty. */
+    public static String messageId(byte[] message) {
+        String text = new String(message, 0, headerEnd(message), StandardCharsets.ISO_8859_1);
+        Matcher m = MESSAGE_ID.matcher(text);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static int headerEnd(byte[] m) {
+        for (int i = 0; i + 1 < m.length; i++) {
+            if (m[i] == '\n'
+                    && (m[i + 1] == '\n'
+                            || (m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n'))) {
+                return i + 1;
+            }
+        }
+        return m.length;
+    }
+}
