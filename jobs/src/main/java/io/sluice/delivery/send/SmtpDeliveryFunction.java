@@ -4,6 +4,7 @@ import io.sluice.bounce.classify.BounceAction;
 import io.sluice.bounce.classify.BounceClassifier;
 import io.sluice.bounce.classify.Classification;
 import io.sluice.bounce.classify.Reason;
+import io.sluice.bounce.classify.SmtpCommand;
 import io.sluice.bounce.classify.SmtpReply;
 import io.sluice.delivery.event.Attempt;
 import io.sluice.delivery.event.Event;
@@ -310,7 +311,11 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
      * exist or takes no mail (RFC 7505) has no SMTP reply to classify: it is a dead domain.
      */
     private Classification classify(AttemptResult r, String site) {
-        SmtpReply reply = new SmtpReply(r.replyCode(), r.enhancedStatus(), r.replyText());
+        // The stage tells the classifier which command the reply answered: "user unknown" is a
+        // dead address only in reply to RCPT (after DATA the same words are a content filter).
+        SmtpReply reply =
+                new SmtpReply(
+                        r.replyCode(), r.enhancedStatus(), r.replyText(), commandOf(r.stage()));
         if (r.stage() == SmtpStage.RESOLVE && r.outcome() == Outcome.PERMANENT_FAILURE) {
             return Classification.of(
                     Reason.HOSTUNKNOWN,
@@ -352,5 +357,16 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         if (delivery != null) {
             delivery.close();
         }
+    }
+
+    static SmtpCommand commandOf(SmtpStage stage) {
+        return switch (stage) {
+            case GREETING, CONNECT -> SmtpCommand.CONNECT;
+            case EHLO, STARTTLS -> SmtpCommand.HELO;
+            case MAIL -> SmtpCommand.MAIL;
+            case RCPT -> SmtpCommand.RCPT;
+            case DATA, DATA_END -> SmtpCommand.DATA;
+            case RESOLVE, QUIT -> SmtpCommand.UNKNOWN;
+        };
     }
 }
