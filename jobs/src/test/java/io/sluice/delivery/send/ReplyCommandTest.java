@@ -26,4 +26,21 @@ class ReplyCommandTest {
         assertThat(CLASSIFIER.classify(reply, "smallisp.example").bounceClass())
                 .isEqualTo(expected);
     }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "RCPT | 550 | 5.2.1 | The email account that you tried to reach is disabled. | suspend",
+                "RCPT | 550 | 5.1.1 | The email account that you tried to reach does not exist. |"
+                        + " userunknown",
+                "RCPT | 452 | 4.2.2 | The email account that you tried to reach is over quota. |"
+                        + " mailboxfull",
+            })
+    void theSimulatedProvidersRepliesAtRcptKeepTheirReasons(
+            SmtpStage stage, int code, String status, String text, String reason) {
+        SmtpReply reply = new SmtpReply(code, status, text, SmtpDeliveryFunction.commandOf(stage));
+
+        assertThat(CLASSIFIER.classify(reply, "google").reason().id()).isEqualTo(reason);
+    }
 }
