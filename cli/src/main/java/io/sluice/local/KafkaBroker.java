@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -189,12 +188,13 @@ public final class KafkaBroker implements AutoCloseable {
                         ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()));
     }
 
-    /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
+    /**
+     * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's own {@code
+     * Uuid.randomUuid()} makes them, never starting with '-': StorageTool's argument parser takes
+     * "-t -Q4X..." for an unknown option, which failed one local start in 64.
+     */
     private static String clusterId() {
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-        b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
     static int freePort() throws IOException {

@@ -51,7 +51,8 @@ class FailurePathsITCase {
     void eachFailureEndsTheWayItShould() throws Exception {
         Map<String, String> recipients = new HashMap<>();
         recipients.put("unknown", "unknown-ann@gmail.com");
-        recipients.put("disabled", "disabled-bob@yahoo.com");
+        // The simulated reply is Gmail's own text for a disabled account, so it goes to Gmail.
+        recipients.put("disabled", "disabled-bob@gmail.com");
         recipients.put("null-mx", "carl@nomail.example");
         recipients.put("nxdomain", "dana@no-such-domain.example");
         recipients.put("greylist", "greylist-eve@outlook.com");

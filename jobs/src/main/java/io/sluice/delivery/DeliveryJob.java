@@ -8,8 +8,7 @@ import io.sluice.delivery.intake.Message;
 import io.sluice.delivery.intake.MessageValidator;
 import io.sluice.delivery.intake.RawRecord;
 import io.sluice.delivery.kafka.AvroRecordSerializer;
-import io.sluice.delivery.kafka.RawRecordDeserializer;
-import io.sluice.delivery.kafka.Topics;
+import io.sluice.delivery.kafka.KafkaEndpoints;
 import io.sluice.delivery.ledger.Deferred;
 import io.sluice.delivery.ledger.Delivery;
 import io.sluice.delivery.ledger.MessageLedgerFunction;
@@ -29,7 +28,6 @@ import io.sluice.delivery.shaping.SiteScheduler;
 import io.sluice.delivery.suppression.DomainSuppressionFunction;
 import io.sluice.delivery.suppression.FeedbackSuppressions;
 import io.sluice.delivery.suppression.HardBounces;
-import io.sluice.delivery.suppression.SuppressionChanges;
 import io.sluice.delivery.suppression.SuppressionFunction;
 import io.sluice.delivery.suppression.SuppressionUpdate;
 import io.sluice.schema.DeadLetter;
@@ -47,10 +45,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -348,35 +342,24 @@ public final class DeliveryJob {
     public static Endpoints kafka(Configuration conf) {
         String servers = conf.get(DeliveryOptions.BOOTSTRAP_SERVERS);
         String prefix = conf.get(DeliveryOptions.TRANSACTIONAL_ID_PREFIX);
+        String group = conf.get(DeliveryOptions.GROUP_ID);
         return new Endpoints(
-                source(
-                        servers,
-                        conf.get(DeliveryOptions.SEND_REQUESTS_TOPIC),
-                        conf.get(DeliveryOptions.GROUP_ID)),
-                source(
-                        servers,
-                        conf.get(DeliveryOptions.RETRIES_TOPIC),
-                        conf.get(DeliveryOptions.GROUP_ID)),
-                sink(
+                KafkaEndpoints.readCommitted(
+                        servers, conf.get(DeliveryOptions.SEND_REQUESTS_TOPIC), group),
+                KafkaEndpoints.readCommitted(
+                        servers, conf.get(DeliveryOptions.RETRIES_TOPIC), group),
+                KafkaEndpoints.exactlyOnce(
                         servers,
                         prefix + "-events",
                         new AvroRecordSerializer<Event>(
                                 conf.get(DeliveryOptions.DELIVERY_EVENTS_TOPIC),
                                 Event::messageId,
                                 DeliveryEventCodec::toAvro)),
-                sink(
+                KafkaEndpoints.exactlyOnce(
                         servers,
                         prefix + "-dead-letters",
-                        new AvroRecordSerializer<DeadLetter>(
-                                conf.get(DeliveryOptions.DEAD_LETTERS_TOPIC),
-                                d ->
-                                        d.getSourceTopic()
-                                                + "/"
-                                                + d.getSourcePartition()
-                                                + "/"
-                                                + d.getSourceOffset(),
-                                d -> d)),
-                sink(
+                        KafkaEndpoints.deadLetters(conf.get(DeliveryOptions.DEAD_LETTERS_TOPIC))),
+                KafkaEndpoints.exactlyOnce(
                         servers,
                         prefix + "-retries",
                         new AvroRecordSerializer<Deferred>(
@@ -388,91 +371,31 @@ public final class DeliveryJob {
                 // a hard bounce then stops the next message within milliseconds instead of at the
                 // next checkpoint, and an open transaction of another writer never holds them
                 // back (ADR 0003).
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(servers)
-                        .setTopics(conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC))
-                        .setGroupId(conf.get(DeliveryOptions.GROUP_ID))
-                        .setStartingOffsets(
-                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                        .setDeserializer(new RawRecordDeserializer())
-                        .setProperty("isolation.level", "read_uncommitted")
-                        .setProperty("partition.discovery.interval.ms", "60000")
-                        .build(),
-                KafkaSink.<SuppressionChange>builder()
-                        .setBootstrapServers(servers)
-                        .setRecordSerializer(
-                                new AvroRecordSerializer<SuppressionChange>(
-                                                conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC),
-                                                SuppressionChanges::topicKey,
-                                                c -> c)
-                                        .withProducerTimestamps())
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .setProperty("linger.ms", "5")
-                        .build(),
-                source(
+                KafkaEndpoints.readUncommitted(
                         servers,
-                        conf.get(DeliveryOptions.FEEDBACK_EVENTS_TOPIC),
-                        conf.get(DeliveryOptions.GROUP_ID)),
+                        conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC),
+                        group,
+                        OffsetResetStrategy.EARLIEST),
+                KafkaEndpoints.suppressions(servers, conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC)),
+                KafkaEndpoints.readCommitted(
+                        servers, conf.get(DeliveryOptions.FEEDBACK_EVENTS_TOPIC), group),
                 // Decisions may be written in transactions (the reputation job); the compacted
                 // topic from its start holds every decision in force.
-                source(
-                        servers,
-                        conf.get(DeliveryOptions.CONTROL_TOPIC),
-                        conf.get(DeliveryOptions.GROUP_ID)),
+                KafkaEndpoints.readCommitted(
+                        servers, conf.get(DeliveryOptions.CONTROL_TOPIC), group),
                 // Pacing feedback is advisory and must arrive in milliseconds: read uncommitted,
                 // and from the latest offset on a fresh start, since old feedback is stale; on a
                 // restore the checkpointed offsets apply (ADR 0004).
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(servers)
-                        .setTopics(conf.get(DeliveryOptions.PACING_FEEDBACK_TOPIC))
-                        .setGroupId(conf.get(DeliveryOptions.GROUP_ID))
-                        .setStartingOffsets(
-                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
-                        .setDeserializer(new RawRecordDeserializer())
-                        .setProperty("isolation.level", "read_uncommitted")
-                        .setProperty("partition.discovery.interval.ms", "60000")
-                        // The default 500 ms wait for a fuller fetch would be most of the loop's
-                        // latency.
-                        .setProperty("fetch.max.wait.ms", "20")
-                        .build(),
-                KafkaSink.<Feedback>builder()
-                        .setBootstrapServers(servers)
-                        .setRecordSerializer(
-                                new AvroRecordSerializer<Feedback>(
-                                                conf.get(DeliveryOptions.PACING_FEEDBACK_TOPIC),
-                                                Feedback::site,
-                                                ScheduleCodec::toAvro)
-                                        .withProducerTimestamps())
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .setProperty("linger.ms", "5")
-                        .build());
-    }
-
-    private static KafkaSource<RawRecord> source(String servers, String topic, String group) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(servers)
-                .setTopics(topic)
-                .setGroupId(group)
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer())
-                // Producers may write transactionally; never act on what they abort.
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("partition.discovery.interval.ms", "60000")
-                .build();
-    }
-
-    private static <T> KafkaSink<T> sink(
-            String servers, String transactionalIdPrefix, AvroRecordSerializer<T> serializer) {
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(servers)
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                // Above the checkpoint interval, within the broker's transaction.max.timeout.ms.
-                .setProperty("transaction.timeout.ms", "900000")
-                .setProperty("compression.type", "lz4")
-                .setProperty("max.request.size", Integer.toString(Topics.MAX_RECORD_BYTES))
-                .build();
+                KafkaEndpoints.readUncommitted(
+                        servers,
+                        conf.get(DeliveryOptions.PACING_FEEDBACK_TOPIC),
+                        group,
+                        OffsetResetStrategy.LATEST),
+                KafkaEndpoints.atLeastOnce(
+                        servers,
+                        new AvroRecordSerializer<Feedback>(
+                                conf.get(DeliveryOptions.PACING_FEEDBACK_TOPIC),
+                                Feedback::site,
+                                ScheduleCodec::toAvro)));
     }
 }

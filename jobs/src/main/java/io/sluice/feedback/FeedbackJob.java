@@ -4,10 +4,9 @@ import io.sluice.delivery.DeliveryJob;
 import io.sluice.delivery.DeliveryOptions;
 import io.sluice.delivery.intake.RawRecord;
 import io.sluice.delivery.kafka.AvroRecordSerializer;
-import io.sluice.delivery.kafka.RawRecordDeserializer;
+import io.sluice.delivery.kafka.KafkaEndpoints;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.delivery.suppression.FeedbackSuppressions;
-import io.sluice.delivery.suppression.SuppressionChanges;
 import io.sluice.schema.DeadLetter;
 import io.sluice.schema.FeedbackEvent;
 import io.sluice.schema.SuppressionChange;
@@ -16,13 +15,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The feedback job: inbound mail (out-of-band bounces, complaint reports) in, feedback events and
@@ -78,56 +72,18 @@ public final class FeedbackJob {
         String servers = conf.get(DeliveryOptions.BOOTSTRAP_SERVERS);
         String prefix = conf.get(DeliveryOptions.TRANSACTIONAL_ID_PREFIX) + "-feedback";
         return new Endpoints(
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(servers)
-                        .setTopics(Topics.INBOUND_MAIL)
-                        .setGroupId("sluice-feedback")
-                        .setStartingOffsets(
-                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                        .setDeserializer(new RawRecordDeserializer())
-                        .setProperty("isolation.level", "read_committed")
-                        .build(),
-                exactlyOnce(
+                KafkaEndpoints.readCommitted(servers, Topics.INBOUND_MAIL, "sluice-feedback"),
+                KafkaEndpoints.exactlyOnce(
                         servers,
                         prefix + "-events",
                         new AvroRecordSerializer<FeedbackEvent>(
                                 conf.get(DeliveryOptions.FEEDBACK_EVENTS_TOPIC),
                                 f -> f.getMessageId() != null ? f.getMessageId() : f.getRecipient(),
                                 f -> f)),
-                KafkaSink.<SuppressionChange>builder()
-                        .setBootstrapServers(servers)
-                        .setRecordSerializer(
-                                new AvroRecordSerializer<SuppressionChange>(
-                                                conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC),
-                                                SuppressionChanges::topicKey,
-                                                c -> c)
-                                        .withProducerTimestamps())
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .setProperty("linger.ms", "5")
-                        .build(),
-                exactlyOnce(
+                KafkaEndpoints.suppressions(servers, conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC)),
+                KafkaEndpoints.exactlyOnce(
                         servers,
                         prefix + "-dead-letters",
-                        new AvroRecordSerializer<DeadLetter>(
-                                conf.get(DeliveryOptions.DEAD_LETTERS_TOPIC),
-                                d ->
-                                        d.getSourceTopic()
-                                                + "/"
-                                                + d.getSourcePartition()
-                                                + "/"
-                                                + d.getSourceOffset(),
-                                d -> d)));
-    }
-
-    private static <T> KafkaSink<T> exactlyOnce(
-            String servers, String transactionalIdPrefix, AvroRecordSerializer<T> serializer) {
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(servers)
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setProperty("transaction.timeout.ms", "900000")
-                .setProperty("max.request.size", Integer.toString(Topics.MAX_RECORD_BYTES))
-                .build();
+                        KafkaEndpoints.deadLetters(conf.get(DeliveryOptions.DEAD_LETTERS_TOPIC))));
     }
 }
