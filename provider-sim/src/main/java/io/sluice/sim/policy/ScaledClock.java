@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /**
  * Simulated time that runs {@code scale} times faster than its base clock from the moment it was
@@ -18,12 +17,16 @@ public final class ScaledClock extends Clock {
     private final Instant origin;
 
     public ScaledClock(Clock base, double scale) {
+        this(base, scale, base.instant());
         if (!(scale > 0)) {
             throw new IllegalArgumentException("time scale must be positive, was " + scale);
         }
+    }
+
+    private ScaledClock(Clock base, double scale, Instant origin) {
         this.base = base;
         this.scale = scale;
-        this.origin = base.instant();
+        this.origin = origin;
     }
 
     public double scale() {
@@ -38,11 +41,12 @@ public final class ScaledClock extends Clock {
 
     @Override
     public ZoneId getZone() {
-        return ZoneOffset.UTC;
+        return base.getZone();
     }
 
+    /** The same simulated time (same origin and scale), read in {@code zone}. */
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("simulated time is kept in UTC");
+        return new ScaledClock(base.withZone(zone), scale, origin);
     }
 }
