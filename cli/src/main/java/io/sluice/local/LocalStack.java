@@ -4,6 +4,11 @@ import io.sluice.delivery.DeliveryJob;
 import io.sluice.delivery.DeliveryOptions;
 import io.sluice.delivery.intake.SendRequestCodec;
 import io.sluice.delivery.kafka.Topics;
+import io.sluice.delivery.send.ReturnPaths;
+import io.sluice.feedback.FeedbackJob;
+import io.sluice.inbound.InboundServer;
+import io.sluice.inbound.InboundSettings;
+import io.sluice.inbound.KafkaInboundSink;
 import io.sluice.schema.SchemaVersions;
 import io.sluice.schema.SendRequest;
 import io.sluice.sim.world.ProviderSpec;
@@ -11,14 +16,21 @@ import io.sluice.sim.world.SimulatedInternet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -42,8 +54,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sluice on one machine: a KRaft Kafka broker (child JVM, data kept under {@code home}), the
- * simulated Internet (DNS and the providers' SMTP servers on loopback), and the delivery job on a
+ * simulated Internet (DNS and the providers' SMTP servers on loopback), Sluice's inbound SMTP
+ * server for out-of-band bounces and complaint reports, and the delivery and feedback jobs on one
  * Flink MiniCluster with the web UI. Durations are shortened so that a retry takes seconds.
+ *
+ * <p>Each message leaves with a VERP return path at {@code bounces.<from domain>}, whose MX is the
+ * inbound server; the providers mail their ARF complaint reports to {@link #FEEDBACK_ADDRESS}
+ * there.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -71,6 +88,15 @@ public final class LocalStack implements AutoCloseable {
 
     private static final String LOCAL_SHAPING_RULES = "/io/sluice/local/local-shaping.rules";
 
+    /** Where the simulated providers' feedback loops send complaint reports. */
+    public static final String FEEDBACK_ADDRESS = "fbl@sluice.test";
+
+    /** The host octet of the inbound server: it listens on 127.0.subnet.250. */
+    static final int INBOUND_OCTET = 250;
+
+    /** Share of accepted marketing mail the simulated providers complain about (0.1%). */
+    static final double COMPLAINT_SHARE = 0.001;
+
     /** The sending IPs of the local stack: loopback addresses with made-up PTR names. */
     public static final List<String> SENDING_IPS =
             List.of(
@@ -81,12 +107,21 @@ public final class LocalStack implements AutoCloseable {
 
     private final KafkaBroker broker;
     private final SimulatedInternet internet;
+    private final KafkaInboundSink inboundSink;
+    private final InboundServer inbound;
     private final JobClient job;
     private volatile boolean closed;
 
-    private LocalStack(KafkaBroker broker, SimulatedInternet internet, JobClient job) {
+    private LocalStack(
+            KafkaBroker broker,
+            SimulatedInternet internet,
+            KafkaInboundSink inboundSink,
+            InboundServer inbound,
+            JobClient job) {
         this.broker = broker;
         this.internet = internet;
+        this.inboundSink = inboundSink;
+        this.inbound = inbound;
         this.job = job;
     }
 
@@ -94,11 +129,22 @@ public final class LocalStack implements AutoCloseable {
         KafkaBroker broker =
                 KafkaBroker.start(s.home().resolve("kafka"), s.kafkaPort(), Duration.ofSeconds(90));
         SimulatedInternet internet = null;
+        KafkaInboundSink inboundSink = null;
+        InboundServer inbound = null;
         try {
             TopicSetup.ensure(broker.bootstrapServers(), 4);
+            InetAddress inboundAddress =
+                    InetAddress.getByName("127.0." + s.subnet() + "." + INBOUND_OCTET);
             internet =
                     SimulatedInternet.start(
-                            ProviderSpec.standard(), s.subnet(), 0, s.smtpPort(), s.keepMessages());
+                            ProviderSpec.standard(),
+                            s.subnet(),
+                            0,
+                            s.smtpPort(),
+                            s.keepMessages(),
+                            COMPLAINT_SHARE,
+                            new InetSocketAddress(inboundAddress, s.smtpPort()),
+                            FEEDBACK_ADDRESS);
             Configuration conf = configuration(s, broker.bootstrapServers(), internet);
             conf.set(
                     DeliveryOptions.DKIM_KEYS,
@@ -106,18 +152,91 @@ public final class LocalStack implements AutoCloseable {
                             s.home().resolve("dkim"),
                             SimulatedInternet.SENDER_DOMAINS,
                             internet.dns()));
+            conf.set(DeliveryOptions.VERP_BOUNCE_DOMAIN, "bounces." + ReturnPaths.FROM_DOMAIN);
+            conf.set(DeliveryOptions.VERP_SECRET_KEYS, List.of(verpKey(s.home())));
+            Set<String> bounceDomains = publishInbound(internet, inboundAddress);
+            inboundSink =
+                    new KafkaInboundSink(
+                            broker.bootstrapServers(), Topics.INBOUND_MAIL, Duration.ofSeconds(30));
+            inbound =
+                    InboundServer.start(
+                            new InboundSettings(
+                                    inboundAddress,
+                                    s.smtpPort(),
+                                    INBOUND_HOST,
+                                    bounceDomains,
+                                    Set.of(FEEDBACK_ADDRESS),
+                                    10 * 1024 * 1024),
+                            DeliveryOptions.verpKeys(conf),
+                            inboundSink,
+                            Clock.systemUTC());
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            // Both jobs' pipelines in one Flink job: a MiniCluster per job would need a web UI
+            // each.
             DeliveryJob.build(env, conf, DeliveryJob.kafka(conf), Clock.systemUTC());
-            JobClient job = env.executeAsync("sluice-delivery");
-            return new LocalStack(broker, internet, job);
+            FeedbackJob.build(
+                    env,
+                    FeedbackJob.kafka(conf),
+                    Clock.systemUTC(),
+                    DeliveryOptions.verpKeys(conf));
+            JobClient job = env.executeAsync("sluice-local");
+            return new LocalStack(broker, internet, inboundSink, inbound, job);
         } catch (Exception | Error e) {
+            if (inbound != null) {
+                inbound.close();
+            }
+            if (inboundSink != null) {
+                inboundSink.close();
+            }
             if (internet != null) {
                 internet.close();
             }
             broker.close();
             throw e;
         }
+    }
+
+    private static final String INBOUND_HOST = "inbound.sluice.test";
+
+    /**
+     * Publishes the inbound server: {@code bounces.<domain>} of every sample tenant domain (MX and
+     * SPF, as a tenant publishes its custom MAIL FROM domain) and the feedback address's domain.
+     */
+    private static Set<String> publishInbound(SimulatedInternet internet, InetAddress address) {
+        StringBuilder zone = new StringBuilder("$TTL 300\n");
+        zone.append(INBOUND_HOST).append(". IN A ").append(address.getHostAddress()).append('\n');
+        String feedbackDomain = FEEDBACK_ADDRESS.substring(FEEDBACK_ADDRESS.indexOf('@') + 1);
+        zone.append(feedbackDomain).append(". IN MX 10 ").append(INBOUND_HOST).append(".\n");
+        Set<String> bounceDomains = new LinkedHashSet<>();
+        for (String domain : SimulatedInternet.SENDER_DOMAINS) {
+            String bounces = "bounces." + domain;
+            bounceDomains.add(bounces);
+            zone.append(bounces).append(". IN MX 10 ").append(INBOUND_HOST).append(".\n");
+            zone.append(bounces).append(". IN TXT \"v=spf1 ip4:127.0.0.0/8 -all\"\n");
+        }
+        internet.dns().loadZone(zone.toString(), ".");
+        return bounceDomains;
+    }
+
+    /**
+     * The VERP key of this home: made on the first run and kept, so the return paths of mail sent
+     * before a restart still verify when their bounces come back.
+     */
+    private static String verpKey(Path home) throws IOException {
+        Path file = home.resolve("verp.key");
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(home);
+            Files.writeString(file, "local:" + Base64.getEncoder().encodeToString(key) + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the file keeps the default permissions
+            }
+        }
+        return Files.readString(file).strip();
     }
 
     static Configuration configuration(Settings s, String bootstrap, SimulatedInternet internet) {
@@ -185,6 +304,11 @@ public final class LocalStack implements AutoCloseable {
         return internet;
     }
 
+    /** Sluice's inbound SMTP server (out-of-band bounces and complaint reports). */
+    public InboundServer inbound() {
+        return inbound;
+    }
+
     public JobClient job() {
         return job;
     }
@@ -227,10 +351,12 @@ public final class LocalStack implements AutoCloseable {
         } catch (Exception e) {
             failures.add(e);
         }
+        inbound.close();
+        inboundSink.close();
         internet.close();
         broker.close();
         if (!failures.isEmpty()) {
-            LOG.warn("stopping the delivery job failed", failures.get(0));
+            LOG.warn("stopping the jobs failed", failures.get(0));
         }
     }
 }

@@ -79,6 +79,19 @@ public final class InboundServer implements AutoCloseable {
     }
 
     /** Copies accepted (one per recipient) since start. */
+    /**
+     * What a return path names, as this server reads it at RCPT: empty when it is not a VERP
+     * address at one of its bounce domains or its HMAC does not verify.
+     */
+    public Optional<VerpAddress> returnPathOf(String address) {
+        int at = address.lastIndexOf('@');
+        String domain = at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
+        if (!settings.bounceDomains().contains(domain)) {
+            return Optional.empty();
+        }
+        return VerpAddress.decode(verpKeys, address);
+    }
+
     public long acceptedCount() {
         return accepted.get();
     }
@@ -153,6 +166,7 @@ public final class InboundServer implements AutoCloseable {
                                 .setEnvelopeRecipient(r.address())
                                 .setVerpMessageId(r.verp().map(VerpAddress::messageId).orElse(null))
                                 .setVerpRecipient(r.verp().map(VerpAddress::recipient).orElse(null))
+                                .setVerpTenant(r.verp().map(VerpAddress::tenant).orElse(null))
                                 .setContent(ByteBuffer.wrap(content))
                                 .build();
                 try {

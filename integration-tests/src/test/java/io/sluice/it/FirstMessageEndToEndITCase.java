@@ -159,7 +159,15 @@ class FirstMessageEndToEndITCase {
             List<ReceivedMessage> copies = byRecipient.get(r.getRecipient());
             assertThat(copies).as(r.getRecipient()).hasSize(1);
             ReceivedMessage m = copies.get(0);
-            assertThat(m.mailFrom()).isEqualTo("bounces@acme.example");
+            // A signed VERP return path under the tenant's bounce domain, naming this message.
+            assertThat(m.mailFrom()).startsWith("b-").endsWith("@bounces.acme.example");
+            assertThat(stack.inbound().returnPathOf(m.mailFrom()))
+                    .hasValueSatisfying(
+                            v -> {
+                                assertThat(v.messageId()).isEqualTo(r.getMessageId());
+                                assertThat(v.recipient()).isEqualTo(r.getRecipient());
+                                assertThat(v.tenant()).isEqualTo("acme");
+                            });
             assertThat(m.recipients()).containsExactly(r.getRecipient());
             assertThat(m.clientAddress().getHostAddress()).matches("127\\.0\\.0\\.1[0-3]");
             String text = new String(m.data(), StandardCharsets.UTF_8);

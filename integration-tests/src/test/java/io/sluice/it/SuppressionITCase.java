@@ -24,16 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,62 +160,8 @@ class SuppressionITCase {
         }
     }
 
-    /**
-     * Waits until the job has committed its offsets of {@code topic} up to the end: the source
-     * commits on a completed checkpoint, and a checkpoint completes only after every record before
-     * its barrier went through every operator (and the at-least-once sinks flushed).
-     */
     private static void awaitProcessed(String topic) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        try (Admin admin = Admin.create(p)) {
-            List<TopicPartition> partitions =
-                    admin
-                            .describeTopics(List.of(topic))
-                            .allTopicNames()
-                            .get()
-                            .get(topic)
-                            .partitions()
-                            .stream()
-                            .map(i -> new TopicPartition(topic, i.partition()))
-                            .toList();
-            Map<TopicPartition, Long> end =
-                    admin
-                            .listOffsets(
-                                    partitions.stream()
-                                            .collect(
-                                                    Collectors.toMap(
-                                                            tp -> tp, tp -> OffsetSpec.latest())))
-                            .all()
-                            .get()
-                            .entrySet()
-                            .stream()
-                            .collect(
-                                    Collectors.toMap(
-                                            Map.Entry::getKey, e -> e.getValue().offset()));
-            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets("sluice-delivery")
-                                .partitionsToOffsetAndMetadata()
-                                .get();
-                boolean done =
-                        end.entrySet().stream()
-                                .allMatch(
-                                        e ->
-                                                e.getValue() == 0
-                                                        || (committed.get(e.getKey()) != null
-                                                                && committed
-                                                                                .get(e.getKey())
-                                                                                .offset()
-                                                                        >= e.getValue()));
-                if (done) {
-                    return;
-                }
-                assertThat(Instant.now()).as("suppressions processed in time").isBefore(deadline);
-                Thread.sleep(200);
-            }
-        }
+        ConsumerGroups.awaitCommitted(stack.bootstrapServers(), "sluice-delivery", topic);
     }
 
     private static ConsumerRecord<byte[], byte[]> suppressionOf(String address) {

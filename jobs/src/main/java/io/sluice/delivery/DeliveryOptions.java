@@ -1,8 +1,10 @@
 package io.sluice.delivery;
 
+import io.sluice.bounce.verp.VerpKeys;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.delivery.send.DeliverySettings;
 import io.sluice.delivery.send.RetrySchedule;
+import io.sluice.delivery.send.ReturnPaths;
 import io.sluice.delivery.shaping.PoolPolicy;
 import io.sluice.delivery.shaping.ResponseRules;
 import io.sluice.delivery.shaping.ShapingRules;
@@ -192,6 +194,36 @@ public final class DeliveryOptions {
                                     + " Ed25519). Every key of the From domain signs, so an RSA and an Ed25519"
                                     + " key give both signatures.");
 
+    public static final ConfigOption<String> VERP_BOUNCE_DOMAIN =
+            ConfigOptions.key("sluice.verp.bounce-domain")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Domain of the VERP return paths (its MX is Sluice's inbound server); {from-domain}"
+                                    + " is replaced by the From domain (bounces.{from-domain} aligns SPF). Each"
+                                    + " message's MAIL FROM names it, its recipient and its tenant under an"
+                                    + " HMAC. Unset: bounces@<from domain>, and out-of-band bounces are not"
+                                    + " seen.");
+
+    /** The name contains "secret", so Flink masks the values in its logs and web UI. */
+    public static final ConfigOption<List<String>> VERP_SECRET_KEYS =
+            ConfigOptions.key("sluice.verp.secret-keys")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "HMAC-SHA256 keys of the VERP return paths as id:base64 (32 bytes or more),"
+                                    + " the same list for the delivery job, the inbound server and the"
+                                    + " feedback job. Keep a retired key listed while its mail can still"
+                                    + " bounce (the retry age).");
+
+    public static final ConfigOption<String> VERP_CURRENT_KEY =
+            ConfigOptions.key("sluice.verp.current-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Id of the VERP key that signs new return paths; default the first.");
+
     public static final ConfigOption<String> DEFAULT_POOL =
             ConfigOptions.key("sluice.default-pool")
                     .stringType()
@@ -299,6 +331,18 @@ public final class DeliveryOptions {
                 c.get(DEFAULT_POOL),
                 retry,
                 c.get(DELIVERY_THREADS),
-                c.get(DKIM_KEYS));
+                c.get(DKIM_KEYS),
+                returnPaths(c));
+    }
+
+    /** The VERP return paths; {@code bounces@<from domain>} when no bounce domain is set. */
+    public static ReturnPaths returnPaths(Configuration c) {
+        return new ReturnPaths(c.get(VERP_BOUNCE_DOMAIN), verpKeys(c));
+    }
+
+    /** The VERP keys, or null when none are configured. */
+    public static VerpKeys verpKeys(Configuration c) {
+        List<String> entries = c.get(VERP_SECRET_KEYS);
+        return entries.isEmpty() ? null : VerpKeys.parse(entries, c.get(VERP_CURRENT_KEY));
     }
 }

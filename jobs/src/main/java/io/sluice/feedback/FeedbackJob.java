@@ -1,5 +1,6 @@
 package io.sluice.feedback;
 
+import io.sluice.bounce.verp.VerpKeys;
 import io.sluice.delivery.DeliveryJob;
 import io.sluice.delivery.DeliveryOptions;
 import io.sluice.delivery.intake.RawRecord;
@@ -42,29 +43,38 @@ public final class FeedbackJob {
     public static void main(String[] args) throws Exception {
         Configuration conf = DeliveryJob.loadConfiguration(args);
         StreamExecutionEnvironment env = DeliveryJob.environment(conf);
-        build(env, kafka(conf), Clock.systemUTC());
+        build(env, kafka(conf), Clock.systemUTC(), DeliveryOptions.verpKeys(conf));
         env.execute("sluice-feedback");
     }
 
     public static void build(StreamExecutionEnvironment env, Endpoints io, Clock clock) {
+        build(env, io, clock, null);
+    }
+
+    /**
+     * @param verpKeys the keys of Sluice's return paths, so a complaint report that encloses one
+     *     names its message, recipient and tenant; null when none are configured
+     */
+    public static void build(
+            StreamExecutionEnvironment env, Endpoints io, Clock clock, VerpKeys verpKeys) {
         SingleOutputStreamOperator<FeedbackEvent> feedback =
                 env.fromSource(io.inbound(), WatermarkStrategy.noWatermarks(), "inbound-mail")
                         .uid("source-inbound-mail")
-                        .process(new InboundFeedbackFunction(clock))
+                        .process(new InboundFeedbackFunction(clock, verpKeys))
                         .returns(FeedbackEvent.class)
                         .uid("parse-inbound-mail")
                         .name("parse bounces and reports");
-        feedback.sinkTo(io.feedback()).uid("sink-feedback-events").name("feedback events");
+        feedback.sinkTo(io.feedback()).uid("sink-inbound-feedback-events").name("feedback events");
         feedback.flatMap(FeedbackSuppressions.suppressions())
                 .returns(SuppressionChange.class)
-                .uid("feedback-suppressions")
+                .uid("inbound-suppressions")
                 .name("feedback to suppressions")
                 .sinkTo(io.suppressions())
-                .uid("sink-suppressions")
+                .uid("sink-inbound-suppressions")
                 .name("suppressions");
         feedback.getSideOutput(InboundFeedbackFunction.DEAD_LETTERS)
                 .sinkTo(io.deadLetters())
-                .uid("sink-dead-letters")
+                .uid("sink-inbound-dead-letters")
                 .name("dead letters");
     }
 

@@ -5,6 +5,8 @@ import io.sluice.bounce.arf.FeedbackReportParser;
 import io.sluice.bounce.dsn.BounceReport;
 import io.sluice.bounce.dsn.BouncedRecipient;
 import io.sluice.bounce.dsn.DsnParser;
+import io.sluice.bounce.verp.VerpAddress;
+import io.sluice.bounce.verp.VerpKeys;
 import io.sluice.schema.BounceDetail;
 import io.sluice.schema.FeedbackEvent;
 import io.sluice.schema.FeedbackType;
@@ -14,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one inbound message says, as feedback events: a complaint report (ARF, JMRP, SES) becomes
@@ -22,9 +26,15 @@ import java.util.Locale;
  * per failed recipient, with the classifier's verdict. Anything else is neither, and the caller
  * keeps it aside with the reason.
  *
- * <p>The VERP return path is the authority on which message and recipient a bounce is about: its
- * HMAC was checked at the door, while a bounce's text can name anyone. So a bounce that arrived at
- * a return path reports about that recipient only, whatever its body lists.
+ * <p>The VERP return path is the authority on which message, recipient and tenant a bounce is
+ * about: its HMAC was checked at the door, while a bounce's text can name anyone. So a bounce that
+ * arrived at a return path reports about that recipient only, whatever its body lists. A complaint
+ * report arrives at the feedback address instead, but most providers enclose the original's
+ * headers, and with them its Return-Path: when that VERP address verifies here, it names the
+ * message, the (often redacted) recipient and the tenant. Failing that, the tenant comes from the
+ * original's Feedback-ID header; it is not signed by anything Sluice can check in a report, but a
+ * forged one can only narrow a suppression to one tenant, never widen it. With no tenant at all the
+ * complaint stays tenant-less, and the suppression is global (the conservative side).
  */
 public final class InboundFeedback {
 
@@ -33,10 +43,20 @@ public final class InboundFeedback {
 
     private final DsnParser dsnParser;
     private final FeedbackReportParser reportParser;
+    private final VerpKeys verpKeys;
 
     public InboundFeedback(DsnParser dsnParser, FeedbackReportParser reportParser) {
+        this(dsnParser, reportParser, null);
+    }
+
+    /**
+     * @param verpKeys the keys of Sluice's return paths; null when none are configured
+     */
+    public InboundFeedback(
+            DsnParser dsnParser, FeedbackReportParser reportParser, VerpKeys verpKeys) {
         this.dsnParser = dsnParser;
         this.reportParser = reportParser;
+        this.verpKeys = verpKeys;
     }
 
     /**
@@ -69,16 +89,42 @@ public final class InboundFeedback {
         }
         FeedbackType feedbackType =
                 type.equals("opt-out") ? FeedbackType.UNSUBSCRIBE : FeedbackType.COMPLAINT;
+        Optional<VerpAddress> enclosed =
+                verpKeys == null || r.originalReturnPath().isEmpty()
+                        ? Optional.empty()
+                        : VerpAddress.decode(verpKeys, r.originalReturnPath());
         List<String> recipients =
-                m.getVerpRecipient() != null ? List.of(m.getVerpRecipient()) : r.recipients();
+                m.getVerpRecipient() != null
+                        ? List.of(m.getVerpRecipient())
+                        : enclosed.map(v -> List.of(v.recipient())).orElse(r.recipients());
         if (recipients.isEmpty()) {
             return new Result(List.of(), r.format() + " report names no recipient");
         }
+        String messageId =
+                m.getVerpMessageId() != null
+                        ? m.getVerpMessageId()
+                        : enclosed.map(VerpAddress::messageId).orElse(null);
+        String tenant = m.getVerpTenant();
+        String tenantFrom = "return-path";
+        if (tenant == null && enclosed.isPresent()) {
+            tenant = enclosed.get().tenant();
+            tenantFrom = "enclosed-return-path";
+        }
+        if (tenant == null) {
+            tenant = feedbackIdTenant(r.originalFeedbackId());
+            tenantFrom = "feedback-id";
+        }
         List<FeedbackEvent> events = new ArrayList<>(recipients.size());
         for (int i = 0; i < recipients.size(); i++) {
-            events.add(
+            FeedbackEvent.Builder e =
                     base(m, sourceId + "#" + i, feedbackType, recipients.get(i))
-                            .setReportType(type.isEmpty() ? null : type)
+                            .setMessageId(messageId)
+                            .setTenant(tenant);
+            if (tenant != null) {
+                e.setMetadata(Map.of("tenant-from", tenantFrom));
+            }
+            events.add(
+                    e.setReportType(type.isEmpty() ? null : type)
                             .setSendingIp(r.sourceIp().isEmpty() ? null : r.sourceIp())
                             .setProvider(r.format())
                             .build());
@@ -119,6 +165,15 @@ public final class InboundFeedback {
         return new Result(events, "bounce (" + b.verdict() + ")");
     }
 
+    /** The tenant field of {@code campaign:tenant:mailtype:sender}, or null. */
+    static String feedbackIdTenant(String feedbackId) {
+        String[] fields = feedbackId.strip().split(":", -1);
+        if (fields.length != 4 || !fields[3].equals("sluice") || fields[1].isBlank()) {
+            return null; // not one of ours: another sender's Feedback-ID names its own customers
+        }
+        return fields[1];
+    }
+
     private static FeedbackEvent.Builder base(
             InboundMessage m, String id, FeedbackType type, String recipient) {
         Instant at = m.getReceivedAt();
@@ -126,6 +181,7 @@ public final class InboundFeedback {
                 .setFeedbackId(id)
                 .setType(type)
                 .setMessageId(m.getVerpMessageId())
+                .setTenant(m.getVerpTenant())
                 .setRecipient(recipient)
                 .setOccurredAt(at)
                 .setReceivedAt(at);

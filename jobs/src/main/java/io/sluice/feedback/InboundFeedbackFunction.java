@@ -3,6 +3,7 @@ package io.sluice.feedback;
 import io.sluice.bounce.arf.FeedbackReportParser;
 import io.sluice.bounce.classify.BounceClassifier;
 import io.sluice.bounce.dsn.DsnParser;
+import io.sluice.bounce.verp.VerpKeys;
 import io.sluice.delivery.intake.RawRecord;
 import io.sluice.delivery.intake.SendRequestCodec;
 import io.sluice.schema.DeadLetter;
@@ -29,13 +30,22 @@ public final class InboundFeedbackFunction extends ProcessFunction<RawRecord, Fe
             new OutputTag<>("inbound-dead-letters") {};
 
     private final Clock clock;
+    private final VerpKeys verpKeys;
     private transient InboundFeedback feedback;
     private transient Counter complaints;
     private transient Counter bounces;
     private transient Counter unreadable;
 
     public InboundFeedbackFunction(Clock clock) {
+        this(clock, null);
+    }
+
+    /**
+     * @param verpKeys the keys of Sluice's return paths, to read enclosed ones; null for none
+     */
+    public InboundFeedbackFunction(Clock clock, VerpKeys verpKeys) {
         this.clock = clock;
+        this.verpKeys = verpKeys;
     }
 
     @Override
@@ -43,7 +53,8 @@ public final class InboundFeedbackFunction extends ProcessFunction<RawRecord, Fe
         feedback =
                 new InboundFeedback(
                         new DsnParser(BounceClassifier.fromClasspath()),
-                        new FeedbackReportParser());
+                        new FeedbackReportParser(),
+                        verpKeys);
         var metrics = getRuntimeContext().getMetricGroup();
         complaints = metrics.counter("complaints");
         bounces = metrics.counter("bounces");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.bounce.arf.FeedbackReportParser;
 import io.sluice.bounce.classify.BounceClassifier;
 import io.sluice.bounce.dsn.DsnParser;
+import io.sluice.bounce.verp.VerpAddress;
+import io.sluice.bounce.verp.VerpKeys;
 import io.sluice.schema.FeedbackType;
 import io.sluice.schema.InboundMessage;
 import java.nio.ByteBuffer;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Inbound messages from the corpora (real bounces and reports) into feedback events. */
@@ -63,6 +66,119 @@ class InboundFeedbackTest {
                             assertThat(e.getRecipient()).isEqualTo("reader@example.net");
                             assertThat(e.getMessageId()).isEqualTo("m-42");
                         });
+    }
+
+    private static final VerpKeys KEYS =
+            new VerpKeys(
+                    "k1",
+                    Map.of(
+                            "k1",
+                            "feedback-test-key-feedback-test!"
+                                    .getBytes(StandardCharsets.US_ASCII)));
+    private static final InboundFeedback WITH_KEYS =
+            new InboundFeedback(
+                    new DsnParser(BounceClassifier.fromClasspath()),
+                    new FeedbackReportParser(),
+                    KEYS);
+
+    @Test
+    void aReportEnclosingOurReturnPathNamesTheMessageTheRealRecipientAndTheTenant()
+            throws Exception {
+        String verp =
+                new VerpAddress("m-77", "reader@example.net", "acme")
+                        .encode(KEYS, "bounces.acme.example");
+        byte[] report = arfWith("Return-Path: <" + verp + ">", null);
+
+        InboundFeedback.Result r = WITH_KEYS.feedbackOf(inbound(report, null, null), "t/0/11");
+
+        assertThat(r.events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.getType()).isEqualTo(FeedbackType.COMPLAINT);
+                            // The report redacted the recipient; the signed return path did not.
+                            assertThat(e.getRecipient()).isEqualTo("reader@example.net");
+                            assertThat(e.getMessageId()).isEqualTo("m-77");
+                            assertThat(e.getTenant()).isEqualTo("acme");
+                            assertThat(e.getMetadata())
+                                    .containsEntry("tenant-from", "enclosed-return-path");
+                        });
+    }
+
+    @Test
+    void aForgedEnclosedReturnPathIsIgnoredAndTheFeedbackIdNamesTheTenant() throws Exception {
+        String forged =
+                new VerpAddress("m-77", "victim@example.net", "acme")
+                        .encode(
+                                new VerpKeys(
+                                        "k1",
+                                        Map.of(
+                                                "k1",
+                                                "some-other-key-some-other-key-!!"
+                                                        .getBytes(StandardCharsets.US_ASCII))),
+                                "bounces.acme.example");
+        byte[] report =
+                arfWith(
+                        "Return-Path: <" + forged + ">",
+                        "Feedback-ID: spring:globex:marketing:sluice");
+
+        InboundFeedback.Result r = WITH_KEYS.feedbackOf(inbound(report, null, null), "t/0/12");
+
+        assertThat(r.events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.getRecipient()).isEqualTo("redacted@example.net");
+                            assertThat(e.getMessageId()).isNull();
+                            assertThat(e.getTenant()).isEqualTo("globex");
+                            assertThat(e.getMetadata()).containsEntry("tenant-from", "feedback-id");
+                        });
+    }
+
+    @Test
+    void anotherSendersFeedbackIdNamesNoTenant() throws Exception {
+        byte[] report = arfWith(null, "Feedback-ID: 123:456:789:othersender");
+
+        InboundFeedback.Result r = WITH_KEYS.feedbackOf(inbound(report, null, null), "t/0/13");
+
+        assertThat(r.events()).singleElement().satisfies(e -> assertThat(e.getTenant()).isNull());
+        assertThat(InboundFeedback.feedbackIdTenant("c:acme:marketing:sluice")).isEqualTo("acme");
+        assertThat(InboundFeedback.feedbackIdTenant("c::marketing:sluice")).isNull();
+        assertThat(InboundFeedback.feedbackIdTenant("acme")).isNull();
+    }
+
+    @Test
+    void aBounceAtAReturnPathCarriesItsTenant() throws Exception {
+        byte[] bounce = corpus("bounces/mail/lhost-activehunter-01.eml");
+        InboundMessage m =
+                InboundMessage.newBuilder(inbound(bounce, "m-42", "reader@example.net"))
+                        .setVerpTenant("acme")
+                        .build();
+
+        InboundFeedback.Result r = FEEDBACK.feedbackOf(m, "t/0/14");
+
+        assertThat(r.events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.getTenant()).isEqualTo("acme");
+                            assertThat(e.getBounce().getBounceClass()).isEqualTo("hard");
+                        });
+    }
+
+    /**
+     * The corpus's arf-01 with the enclosed original's Return-Path replaced (or kept when null) and
+     * a header added to the original (when not null).
+     */
+    private static byte[] arfWith(String returnPath, String extraHeader) throws Exception {
+        String text = new String(corpus("arf/mail/arf-01.eml"), StandardCharsets.ISO_8859_1);
+        String original = "Return-Path: <support@example.ed.jp>";
+        assertThat(text).contains(original);
+        String replacement = returnPath == null ? original : returnPath;
+        if (extraHeader != null) {
+            replacement = replacement + "\n" + extraHeader;
+        }
+        return text.replace(original, replacement).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Test

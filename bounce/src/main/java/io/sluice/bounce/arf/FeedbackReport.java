@@ -15,6 +15,10 @@ import java.util.List;
  * @param originalMailFrom the Original-Mail-From field, or ""
  * @param originalMessageId the Message-ID of the reported message when it is enclosed, or ""
  * @param reportedDomain the Reported-Domain field, or ""
+ * @param originalReturnPath the Return-Path of the enclosed original (Sluice's VERP address when
+ *     the provider kept it), or ""
+ * @param originalFeedbackId the Feedback-ID header of the enclosed original ({@code
+ *     campaign:tenant:mailtype:sender}, Gmail's convention), or ""
  */
 public record FeedbackReport(
         boolean report,
@@ -25,7 +29,9 @@ public record FeedbackReport(
         String sourceIp,
         String originalMailFrom,
         String originalMessageId,
-        String reportedDomain) {
+        String reportedDomain,
+        String originalReturnPath,
+        String originalFeedbackId) {
 
     public FeedbackReport {
         originalRecipients = List.copyOf(originalRecipients);
@@ -39,6 +45,6 @@ public record FeedbackReport(
 
     public static FeedbackReport notAReport(String why) {
         return new FeedbackReport(
-                false, "not a report: " + why, "", List.of(), List.of(), "", "", "", "");
+                false, "not a report: " + why, "", List.of(), List.of(), "", "", "", "", "", "");
     }
 }

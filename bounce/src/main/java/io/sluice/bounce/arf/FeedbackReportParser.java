@@ -20,7 +20,7 @@ public final class FeedbackReportParser {
     private static final Pattern FIELD =
             Pattern.compile("(?m)^([A-Za-z][A-Za-z0-9-]{0,40}):[ \\t]*(.*)$");
     private static final Pattern ADDRESS =
-            Pattern.compile("[^\\s<>\"';,:()\\[\\]]{1,128}@[A-Za-z0-9.-]{1,253}");
+            Pattern.compile("[^\\s<>\"';,:()\\[\\]]{1,256}@[A-Za-z0-9.-]{1,253}");
     private static final Pattern FEEDBACK_TYPE_LINE = Pattern.compile("(?im)^feedback-type:");
     private static final Pattern SES_COMPLAINT =
             Pattern.compile("\"notificationType\"\\s*:\\s*\"Complaint\"", Pattern.CASE_INSENSITIVE);
@@ -69,7 +69,9 @@ public final class FeedbackReportParser {
                     "",
                     "",
                     field(original, "Message-ID"),
-                    "");
+                    "",
+                    returnPath(original),
+                    field(original, "Feedback-ID"));
         }
         String body = mail.humanText();
         if (SES_COMPLAINT.matcher(body).find()) {
@@ -99,7 +101,9 @@ public final class FeedbackReportParser {
                 field(fields, "Source-IP"),
                 first(addresses(field(fields, "Original-Mail-From"))),
                 field(original, "Message-ID"),
-                field(fields, "Reported-Domain"));
+                field(fields, "Reported-Domain"),
+                returnPath(original),
+                field(original, "Feedback-ID"));
     }
 
     private static FeedbackReport sesComplaint(String json) {
@@ -123,6 +127,8 @@ public final class FeedbackReportParser {
                 "",
                 "",
                 id.find() ? id.group(1) : "",
+                "",
+                "",
                 "");
     }
 
@@ -138,6 +144,11 @@ public final class FeedbackReportParser {
             return end < 0 ? text : text.substring(0, end);
         }
         return "";
+    }
+
+    /** The enclosed original's Return-Path address, without its angle brackets, or "". */
+    private static String returnPath(String original) {
+        return first(addresses(field(original, "Return-Path")));
     }
 
     private static String field(String block, String name) {

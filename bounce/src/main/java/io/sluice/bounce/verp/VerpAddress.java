@@ -11,9 +11,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A VERP return path ({@code b-<key>.<payload>.<mac>@bounces.example.com}) naming the message and
- * recipient a bounce is about, signed with HMAC-SHA256 so that a forged bounce cannot name an
- * arbitrary recipient and get it suppressed.
+ * A VERP return path ({@code b-<key>.<payload>.<mac>@bounces.example.com}) naming the message,
+ * recipient and tenant a bounce is about, signed with HMAC-SHA256 so that a forged bounce cannot
+ * name an arbitrary recipient and get it suppressed, nor move a complaint to another tenant.
  *
  * <p>The token is lower-case base32 (RFC 4648 section 6, no padding) because local parts are often
  * case-folded on the way back, which would corrupt base64. The MAC is truncated to 80 bits (RFC
@@ -22,22 +22,35 @@ import javax.crypto.spec.SecretKeySpec;
  * the local part past RFC 5321's 64 octets (section 4.5.3.1.1); receivers in practice accept longer
  * ones, and the alternative -- a lookup table from a short id -- needs shared state.
  */
-public record VerpAddress(String messageId, String recipient) {
+public record VerpAddress(String messageId, String recipient, String tenant) {
 
     private static final String PREFIX = "b-";
     private static final int MAC_BYTES = 10;
     private static final char SEPARATOR = '\n';
 
+    /**
+     * @param tenant who sent the message; null when unknown (addresses signed before the tenant was
+     *     carried decode with a null tenant)
+     */
     public VerpAddress {
-        if (messageId.indexOf(SEPARATOR) >= 0 || recipient.indexOf(SEPARATOR) >= 0) {
-            throw new IllegalArgumentException("message id and recipient must be single lines");
+        if (messageId.indexOf(SEPARATOR) >= 0
+                || recipient.indexOf(SEPARATOR) >= 0
+                || (tenant != null && tenant.indexOf(SEPARATOR) >= 0)) {
+            throw new IllegalArgumentException(
+                    "message id, recipient and tenant must be single lines");
         }
+    }
+
+    public VerpAddress(String messageId, String recipient) {
+        this(messageId, recipient, null);
     }
 
     /** The return path for this message and recipient at {@code bounceDomain}. */
     public String encode(VerpKeys keys, String bounceDomain) {
         String keyId = keys.currentId();
-        byte[] payload = (messageId + SEPARATOR + recipient).getBytes(StandardCharsets.UTF_8);
+        String text =
+                messageId + SEPARATOR + recipient + (tenant == null ? "" : SEPARATOR + tenant);
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         String body = keyId + "." + Base32.encode(payload);
         String mac = Base32.encode(mac(keys.currentKey(), body));
         return PREFIX + body + "." + mac + "@" + bounceDomain;
@@ -74,12 +87,12 @@ public record VerpAddress(String messageId, String recipient) {
         if (payload.isEmpty()) {
             return Optional.empty();
         }
-        String text = new String(payload.get(), StandardCharsets.UTF_8);
-        int sep = text.indexOf(SEPARATOR);
-        if (sep < 0) {
+        String[] fields = new String(payload.get(), StandardCharsets.UTF_8).split("\n", -1);
+        if (fields.length < 2 || fields.length > 3) {
             return Optional.empty();
         }
-        return Optional.of(new VerpAddress(text.substring(0, sep), text.substring(sep + 1)));
+        return Optional.of(
+                new VerpAddress(fields[0], fields[1], fields.length == 3 ? fields[2] : null));
     }
 
     private static byte[] mac(byte[] key, String body) {

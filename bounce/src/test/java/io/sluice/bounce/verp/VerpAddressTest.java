@@ -28,6 +28,26 @@ class VerpAddressTest {
     }
 
     @Test
+    void carriesTheTenantUnderTheMac() {
+        VerpAddress withTenant = new VerpAddress("m-0002", "reader@example.net", "acme");
+        String returnPath = withTenant.encode(KEYS, "bounces.example.com");
+        String otherTenant =
+                new VerpAddress("m-0002", "reader@example.net", "globex")
+                        .encode(KEYS, "bounces.example.com");
+
+        assertThat(VerpAddress.decode(KEYS, returnPath)).contains(withTenant);
+        assertThat(VerpAddress.decode(KEYS, ADDRESS.encode(KEYS, "b.example.com")))
+                .hasValueSatisfying(v -> assertThat(v.tenant()).isNull());
+        // The tenant is inside the signed payload: grafting another tenant's token onto this MAC
+        // fails.
+        String grafted =
+                otherTenant.substring(0, otherTenant.lastIndexOf('.'))
+                        + returnPath.substring(
+                                returnPath.lastIndexOf('.', returnPath.indexOf('@')));
+        assertThat(VerpAddress.decode(KEYS, grafted)).isEmpty();
+    }
+
+    @Test
     void survivesCaseFoldingOfTheLocalPart() {
         String returnPath = ADDRESS.encode(KEYS, "bounces.example.com").toUpperCase(Locale.ROOT);
 

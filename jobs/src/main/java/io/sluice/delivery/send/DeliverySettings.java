@@ -12,6 +12,7 @@ import java.util.List;
  * @param sendingIps pool/address/ehlo-name entries (see {@link SendingPools})
  * @param threads blocking SMTP sessions in flight per task
  * @param dkimKeys domain/selector/pem-path entries of the signing keys
+ * @param returnPaths how each message's MAIL FROM is made (VERP at the bounce domain)
  */
 public record DeliverySettings(
         String dnsServer,
@@ -21,7 +22,8 @@ public record DeliverySettings(
         String defaultPool,
         RetrySchedule retry,
         int threads,
-        List<String> dkimKeys)
+        List<String> dkimKeys,
+        ReturnPaths returnPaths)
         implements Serializable {
 
     public DeliverySettings {

@@ -33,7 +33,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -158,20 +161,43 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         OutboundMessage outbound =
                 new OutboundMessage(
                         m.messageId(),
-                        "bounces@" + m.fromDomain(),
+                        settings.returnPaths()
+                                .of(m.messageId(), m.recipient(), m.tenant(), m.fromDomain()),
                         m.fromAddress(),
                         m.fromName(),
                         m.replyTo(),
                         m.recipient(),
                         m.recipientName(),
                         m.subject(),
-                        m.headers(),
+                        withFeedbackId(m),
                         m.textBody(),
                         m.htmlBody(),
                         m.unsubscribeUrl());
         byte[] mime = sign(composer.compose(outbound, now), m.fromDomain());
         AttemptResult r = delivery.deliver(outbound.returnPath(), m.recipient(), mime, ip);
         return outcome(release, r, ip.pool(), false);
+    }
+
+    /**
+     * The request's headers plus {@code Feedback-ID: campaign:tenant:mailtype:sluice} (Gmail's
+     * feedback-loop convention; DKIM-signed), by which a complaint report that lost the Return-Path
+     * still names its tenant. Colons inside a value would shift the fields, so they become dashes.
+     */
+    static Map<String, String> withFeedbackId(Message m) {
+        Map<String, String> headers = new LinkedHashMap<>(m.headers());
+        headers.put(
+                "Feedback-ID",
+                field(m.campaign())
+                        + ":"
+                        + field(m.tenant())
+                        + ":"
+                        + m.priority().name().toLowerCase(Locale.ROOT)
+                        + ":sluice");
+        return headers;
+    }
+
+    private static String field(String v) {
+        return v == null ? "" : v.replace(':', '-').replace('\r', ' ').replace('\n', ' ');
     }
 
     private SendingIp sendingIp(Release release) {

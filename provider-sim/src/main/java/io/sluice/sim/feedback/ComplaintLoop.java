@@ -28,12 +28,18 @@ import org.slf4j.LoggerFactory;
  * {@code List-Unsubscribe} header), it mails an ARF complaint report (RFC 5965: multipart/report,
  * report-type=feedback-report, Feedback-Type abuse, Original-Rcpt-To, the original headers) to the
  * sender's feedback address over SMTP. Which messages draw a complaint is decided by a hash of the
- * Message-ID and recipient, so a rerun complains about the same ones. Reports are sent from one
- * background thread so the SMTP session that accepted the message is not held up.
+ * Message-ID and recipient, so a rerun complains about the same ones; a recipient whose local part
+ * starts with {@value #COMPLAIN_PREFIX} always complains, so a test or a sample campaign can ask
+ * for one. The enclosed headers start with the Return-Path the mailbox added at delivery (RFC 5321
+ * section 4.4), as real providers' reports do. Reports are sent from one background thread so the
+ * SMTP session that accepted the message is not held up.
  */
 public final class ComplaintLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComplaintLoop.class);
+
+    /** Recipients with this local-part prefix complain about every marketing message. */
+    public static final String COMPLAIN_PREFIX = "complain-";
 
     private final String provider;
     private final double share;
@@ -72,6 +78,9 @@ public final class ComplaintLoop implements AutoCloseable {
         if (!headers.toLowerCase(Locale.ROOT).contains("\nlist-unsubscribe:")
                 && !headers.toLowerCase(Locale.ROOT).startsWith("list-unsubscribe:")) {
             return false;
+        }
+        if (d.recipient().toLowerCase(Locale.ROOT).startsWith(COMPLAIN_PREFIX)) {
+            return true;
         }
         int bucket = Math.floorMod((d.messageId() + "|" + d.recipient()).hashCode(), 10_000);
         return bucket < share * 10_000;
@@ -143,9 +152,13 @@ public final class ComplaintLoop implements AutoCloseable {
         machine.setHeader("Content-Type", "message/feedback-report");
         multipart.addBodyPart(machine);
 
+        String enclosed =
+                headers.regionMatches(true, 0, "Return-Path:", 0, 12)
+                        ? headers
+                        : "Return-Path: <" + d.mailFrom() + ">\r\n" + headers;
         MimeBodyPart original =
                 new MimeBodyPart(
-                        new InternetHeaders(), headers.getBytes(StandardCharsets.ISO_8859_1));
+                        new InternetHeaders(), enclosed.getBytes(StandardCharsets.ISO_8859_1));
         original.setHeader("Content-Type", "text/rfc822-headers");
         multipart.addBodyPart(original);
 

@@ -62,6 +62,33 @@ public final class SimulatedInternet implements AutoCloseable {
         return start(none, subnet, dnsPort, smtpPort, keepMessages, Clock.systemUTC());
     }
 
+    /**
+     * Permissive providers, as {@link #start(List, int, int, int, boolean)}, that also mail ARF
+     * complaint reports for {@code complaintShare} of the marketing mail they accept (and always
+     * for recipients whose local part starts with {@code complain-}) to {@code feedbackAddress} at
+     * {@code feedbackServer}.
+     */
+    public static SimulatedInternet start(
+            List<ProviderSpec> providers,
+            int subnet,
+            int dnsPort,
+            int smtpPort,
+            boolean keepMessages,
+            double complaintShare,
+            InetSocketAddress feedbackServer,
+            String feedbackAddress) {
+        Map<ProviderSpec, ProviderPolicy> none = new LinkedHashMap<>();
+        providers.forEach(p -> none.put(p, null));
+        return start(
+                none,
+                subnet,
+                dnsPort,
+                smtpPort,
+                keepMessages,
+                Clock.systemUTC(),
+                new Feedback(complaintShare, feedbackServer, feedbackAddress));
+    }
+
     /** Providers that enforce their profiles: {@code SimulatedInternet.of(profiles).start()}. */
     public static Builder of(List<ProviderProfile> profiles) {
         return new Builder(profiles);

@@ -40,7 +40,9 @@ public record SigningOptions(
                     "MIME-Version",
                     "Content-Type",
                     "List-Unsubscribe",
-                    "List-Unsubscribe-Post");
+                    "List-Unsubscribe-Post",
+                    // Gmail's feedback loop counts complaints only by a DKIM-signed Feedback-ID.
+                    "Feedback-ID");
 
     public static final Set<String> DEFAULT_OVERSIGNED_HEADERS =
             Set.of("From", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post");
