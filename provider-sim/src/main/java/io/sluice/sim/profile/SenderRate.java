@@ -5,9 +5,11 @@ import java.util.Map;
 
 /**
  * One feedback rate (a share from 0 to 1) as a provider applies it to a sender: a default, and
- * overrides for particular sending IPs and sending domains. A domain's override wins over an IP's:
- * complaints and dead addresses follow a sender's list and content more than the address it sends
- * from, and a shared IP carries several domains.
+ * overrides for particular sending IPs and sending domains. A domain's override covers its
+ * subdomains too (a return path at {@code bounces.acme.example} is acme.example's mail), the most
+ * specific one winning; and a domain's override wins over an IP's: complaints and dead addresses
+ * follow a sender's list and content more than the address it sends from, and a shared IP carries
+ * several domains.
  */
 public record SenderRate(double byDefault, Map<String, Double> byIp, Map<String, Double> byDomain) {
 
@@ -26,9 +28,14 @@ public record SenderRate(double byDefault, Map<String, Double> byIp, Map<String,
 
     /** The share for mail from {@code ip} with this sending domain (MAIL FROM's, or HELO's). */
     public double forSender(String ip, String senderDomain) {
-        Double d = byDomain.get(senderDomain.toLowerCase(Locale.ROOT));
-        if (d != null) {
-            return d;
+        String domain = senderDomain.toLowerCase(Locale.ROOT);
+        while (!byDomain.isEmpty() && !domain.isEmpty()) {
+            Double d = byDomain.get(domain);
+            if (d != null) {
+                return d;
+            }
+            int dot = domain.indexOf('.');
+            domain = dot < 0 ? "" : domain.substring(dot + 1);
         }
         return byIp.getOrDefault(ip, byDefault);
     }

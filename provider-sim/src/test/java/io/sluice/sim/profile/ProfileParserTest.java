@@ -61,6 +61,10 @@ class ProfileParserTest {
                 .isEqualTo(0.01);
         assertThat(f.complaints().forSender("127.0.0.14", "acme.example")).isEqualTo(0.001);
         assertThat(f.lateBounces().forSender("127.0.0.14", "globex.example")).isEqualTo(0.5);
+        assertThat(f.lateBounces().forSender("127.0.0.14", "bounces.globex.example"))
+                .as("a domain's rate covers its subdomains")
+                .isEqualTo(0.5);
+        assertThat(f.lateBounces().forSender("127.0.0.14", "xglobex.example")).isEqualTo(0.002);
         assertThat(f.lateBounces().forSender("127.0.0.14", "acme.example")).isEqualTo(0.002);
     }
 
