@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -64,7 +65,7 @@ class FeedbackLoopITCase {
     @Test
     void aComplaintReportSuppressesTheAddressForTheTenantThatSentTheMail() throws Exception {
         send(marketing("acme-kim-1", "acme"));
-        Map<String, List<DeliveryEvent>> first = eventsUntilFinal(1);
+        Map<String, List<DeliveryEvent>> first = untilFinal("acme-kim-1");
         assertThat(last(first, "acme-kim-1").getType()).isEqualTo(DeliveryEventType.DELIVERED);
 
         // What the provider received: a VERP return path under the tenant's own bounce domain,
@@ -86,7 +87,8 @@ class FeedbackLoopITCase {
         // The complaint comes back as a feedback event naming the tenant from the return path.
         FeedbackEvent complaint =
                 TopicReader.decode(
-                        firstRecord(Topics.FEEDBACK_EVENTS, r -> true).value(),
+                        firstRecord(Topics.FEEDBACK_EVENTS, r -> key(r).equals("acme-kim-1"))
+                                .value(),
                         FeedbackEvent.class);
         assertThat(complaint.getType()).isEqualTo(FeedbackType.COMPLAINT);
         assertThat(complaint.getRecipient()).isEqualTo(COMPLAINER);
@@ -96,17 +98,13 @@ class FeedbackLoopITCase {
 
         // ... and as a suppression for acme only.
         ConsumerRecord<byte[], byte[]> suppression =
-                firstRecord(
-                        Topics.SUPPRESSIONS,
-                        r -> new String(r.key(), StandardCharsets.UTF_8).contains(COMPLAINER));
+                firstRecord(Topics.SUPPRESSIONS, r -> key(r).contains(COMPLAINER));
         SuppressionChange change = TopicReader.decode(suppression.value(), SuppressionChange.class);
         assertThat(change.getScope()).isEqualTo(SuppressionScope.TENANT);
         assertThat(change.getTenant()).isEqualTo("acme");
         assertThat(change.getReason()).isEqualTo(SuppressionReason.COMPLAINT);
-        ConsumerRecord<byte[], byte[]> report =
-                firstRecord(Topics.INBOUND_MAIL, r -> true, "read_uncommitted");
-        InboundMessage inbound = TopicReader.decode(report.value(), InboundMessage.class);
-        assertThat(inbound.getEnvelopeRecipient()).isEqualTo(LocalStack.FEEDBACK_ADDRESS);
+        InboundMessage inbound =
+                inbound(m -> m.getEnvelopeRecipient().equals(LocalStack.FEEDBACK_ADDRESS));
         long lag = suppression.timestamp() - inbound.getReceivedAt().toEpochMilli();
         System.out.println(
                 "feedback-loop: complaint report received to tenant suppression on the topic in "
@@ -116,7 +114,7 @@ class FeedbackLoopITCase {
         // The next message to the address: suppressed for acme, delivered for globex.
         awaitSuppressionApplied();
         send(marketing("acme-kim-2", "acme"), marketing("globex-kim-1", "globex"));
-        Map<String, List<DeliveryEvent>> after = eventsUntilFinal(3);
+        Map<String, List<DeliveryEvent>> after = untilFinal("acme-kim-2", "globex-kim-1");
         DeliveryEvent acme = last(after, "acme-kim-2");
         assertThat(acme.getType()).isEqualTo(DeliveryEventType.SUPPRESSED);
         assertThat(acme.getReason()).contains("complaint (tenant:acme)");
@@ -124,6 +122,58 @@ class FeedbackLoopITCase {
                 .extracting(DeliveryEvent::getType)
                 .doesNotContain(DeliveryEventType.ATTEMPTED);
         assertThat(last(after, "globex-kim-1").getType()).isEqualTo(DeliveryEventType.DELIVERED);
+    }
+
+    @Test
+    void aLateBounceToTheReturnPathSuppressesTheAddressForEveryone() throws Exception {
+        String recipient = "bounce-later-ray@yahoo.com";
+        send(marketing("acme-ray-1", "acme", recipient));
+        // The provider accepted it (250) and then mailed a DSN to the return path.
+        assertThat(last(untilFinal("acme-ray-1"), "acme-ray-1").getType())
+                .isEqualTo(DeliveryEventType.DELIVERED);
+
+        InboundMessage dsn = inbound(m -> "acme-ray-1".equals(m.getVerpMessageId()));
+        assertThat(dsn.getEnvelopeFrom()).isEmpty();
+        assertThat(dsn.getVerpRecipient()).isEqualTo(recipient);
+        assertThat(dsn.getVerpTenant()).isEqualTo("acme");
+        FeedbackEvent bounce =
+                TopicReader.decode(
+                        firstRecord(Topics.FEEDBACK_EVENTS, r -> key(r).equals("acme-ray-1"))
+                                .value(),
+                        FeedbackEvent.class);
+        assertThat(bounce.getType()).isEqualTo(FeedbackType.BOUNCE);
+        assertThat(bounce.getBounce().getBounceClass()).isEqualTo("hard");
+        ConsumerRecord<byte[], byte[]> suppression =
+                firstRecord(Topics.SUPPRESSIONS, r -> key(r).equals("global:" + recipient));
+        SuppressionChange change = TopicReader.decode(suppression.value(), SuppressionChange.class);
+        assertThat(change.getReason()).isEqualTo(SuppressionReason.HARD_BOUNCE);
+        System.out.println(
+                "feedback-loop: late bounce (DSN) received to global suppression on the topic in "
+                        + (suppression.timestamp() - dsn.getReceivedAt().toEpochMilli())
+                        + " ms");
+
+        awaitSuppressionApplied();
+        send(marketing("globex-ray-1", "globex", recipient));
+        DeliveryEvent next = last(untilFinal("globex-ray-1"), "globex-ray-1");
+        assertThat(next.getType()).isEqualTo(DeliveryEventType.SUPPRESSED);
+        assertThat(next.getReason()).contains("hard-bounce (global)");
+    }
+
+    private static InboundMessage inbound(java.util.function.Predicate<InboundMessage> match) {
+        return TopicReader.decode(
+                firstRecord(
+                                Topics.INBOUND_MAIL,
+                                r ->
+                                        match.test(
+                                                TopicReader.decode(
+                                                        r.value(), InboundMessage.class)),
+                                "read_uncommitted")
+                        .value(),
+                InboundMessage.class);
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -172,7 +222,8 @@ class FeedbackLoopITCase {
         }
     }
 
-    private static Map<String, List<DeliveryEvent>> eventsUntilFinal(int finals) {
+    /** The events of every message so far, once each of {@code ids} has its final event. */
+    private static Map<String, List<DeliveryEvent>> untilFinal(String... ids) {
         List<DeliveryEvent> events = new ArrayList<>();
         try (TopicReader reader =
                 new TopicReader(stack.bootstrapServers(), Topics.DELIVERY_EVENTS)) {
@@ -183,7 +234,12 @@ class FeedbackLoopITCase {
                                     TopicReader.decode(
                                             records.get(i).value(), DeliveryEvent.class));
                         }
-                        return events.stream().filter(DeliveryEvent::getIsFinal).count() >= finals;
+                        Set<String> done =
+                                events.stream()
+                                        .filter(DeliveryEvent::getIsFinal)
+                                        .map(DeliveryEvent::getMessageId)
+                                        .collect(Collectors.toSet());
+                        return done.containsAll(List.of(ids));
                     },
                     Duration.ofMinutes(2));
         }
@@ -204,12 +260,16 @@ class FeedbackLoopITCase {
     }
 
     private static SendRequest marketing(String id, String tenant) {
+        return marketing(id, tenant, COMPLAINER);
+    }
+
+    private static SendRequest marketing(String id, String tenant, String recipient) {
         return SendRequest.newBuilder()
                 .setMessageId(id)
                 .setTenant(tenant)
                 .setPriority(Priority.MARKETING)
                 .setFromAddress("news@" + tenant + ".example")
-                .setRecipient(COMPLAINER)
+                .setRecipient(recipient)
                 .setSubject("Autumn offers")
                 .setTextBody("Our autumn offers.")
                 .setUnsubscribeUrl("https://" + tenant + ".example/unsubscribe/kim")

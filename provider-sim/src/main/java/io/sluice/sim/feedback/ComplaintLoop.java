@@ -1,114 +1,84 @@
 package io.sluice.sim.feedback;
 
+import io.sluice.sim.profile.SenderRate;
 import io.sluice.sim.truth.Delivery;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A provider's feedback loop: for a share of the marketing mail it accepted (a message with a
- * {@code List-Unsubscribe} header), it mails an ARF complaint report (RFC 5965: multipart/report,
- * report-type=feedback-report, Feedback-Type abuse, Original-Rcpt-To, the original headers) to the
- * sender's feedback address over SMTP. Which messages draw a complaint is decided by a hash of the
- * Message-ID and recipient, so a rerun complains about the same ones; a recipient whose local part
- * starts with {@value #COMPLAIN_PREFIX} always complains, so a test or a sample campaign can ask
- * for one. The enclosed headers start with the Return-Path the mailbox added at delivery (RFC 5321
- * section 4.4), as real providers' reports do. Reports are sent from one background thread so the
- * SMTP session that accepted the message is not held up.
+ * A provider's complaint feedback loop: for a share of the marketing mail it accepted (a message
+ * with a {@code List-Unsubscribe} header), it mails an ARF complaint report (RFC 5965:
+ * multipart/report, report-type=feedback-report, Feedback-Type abuse, Original-Rcpt-To, the
+ * original headers) to the sender's feedback address through a {@link ReportMailer}. The share is
+ * the profile's {@code feedback.complaint-rate} for the sending IP and domain, or one share for
+ * all; which messages draw a complaint is decided by {@link Draw}, so a rerun complains about the
+ * same ones; a recipient whose local part starts with {@value #COMPLAIN_PREFIX} always complains,
+ * so a test or a sample campaign can ask for one. The enclosed headers start with the Return-Path
+ * the mailbox added at delivery (RFC 5321 section 4.4), as real providers' reports do.
  */
-public final class ComplaintLoop implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ComplaintLoop.class);
+public final class ComplaintLoop {
 
     /** Recipients with this local-part prefix complain about every marketing message. */
     public static final String COMPLAIN_PREFIX = "complain-";
 
     private final String provider;
-    private final double share;
-    private final InetSocketAddress feedbackServer;
+    private final SenderRate rate;
+    private final ReportMailer mailer;
     private final String feedbackAddress;
-    private final ExecutorService sender =
-            Executors.newSingleThreadExecutor(
-                    r -> {
-                        Thread t = new Thread(r, "complaint-loop");
-                        t.setDaemon(true);
-                        return t;
-                    });
-    private final AtomicLong sent = new AtomicLong();
 
     /**
-     * @param share of accepted marketing messages that draw a complaint, 0 to 1
-     * @param feedbackServer where the reports are delivered (the sender's inbound MX)
+     * @param rate of accepted marketing messages that draw a complaint, per sender
+     * @param mailer how the reports reach the sender's feedback server
      * @param feedbackAddress the RCPT TO of the reports
      */
     public ComplaintLoop(
-            String provider,
-            double share,
-            InetSocketAddress feedbackServer,
-            String feedbackAddress) {
-        if (!(share >= 0 && share <= 1)) {
-            throw new IllegalArgumentException("complaint share must be from 0 to 1, was " + share);
-        }
+            String provider, SenderRate rate, ReportMailer mailer, String feedbackAddress) {
         this.provider = provider;
-        this.share = share;
-        this.feedbackServer = feedbackServer;
+        this.rate = rate;
+        this.mailer = mailer;
         this.feedbackAddress = feedbackAddress;
     }
 
     /** Whether this accepted message draws a complaint; the caller lowers reputation if so. */
     public boolean complains(Delivery d, String headers) {
-        if (!headers.toLowerCase(Locale.ROOT).contains("\nlist-unsubscribe:")
-                && !headers.toLowerCase(Locale.ROOT).startsWith("list-unsubscribe:")) {
+        String lower = headers.toLowerCase(Locale.ROOT);
+        if (!lower.contains("\nlist-unsubscribe:") && !lower.startsWith("list-unsubscribe:")) {
             return false;
         }
         if (d.recipient().toLowerCase(Locale.ROOT).startsWith(COMPLAIN_PREFIX)) {
             return true;
         }
-        int bucket = Math.floorMod((d.messageId() + "|" + d.recipient()).hashCode(), 10_000);
-        return bucket < share * 10_000;
+        return Draw.of(d, "complaint") < rate.forSender(d.clientIp(), Draw.senderDomain(d));
     }
 
-    /** Sends the report in the background. */
+    /** Queues the report. */
     public void report(Delivery d, String headers) {
-        sender.execute(
-                () -> {
-                    try {
-                        send(d, headers);
-                        sent.incrementAndGet();
-                    } catch (IOException | MessagingException e) {
-                        LOG.warn("complaint report for {} could not be sent", d.messageId(), e);
-                    }
-                });
+        try {
+            mailer.send(compose(d, headers), "fbl@" + provider + ".test", feedbackAddress);
+        } catch (IOException | MessagingException e) {
+            throw new IllegalStateException("complaint report for " + d.messageId(), e);
+        }
     }
 
+    /** Reports a server took. */
     public long sent() {
-        return sent.get();
+        return mailer.sent();
     }
 
-    private void send(Delivery d, String headers) throws IOException, MessagingException {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", feedbackServer.getAddress().getHostAddress());
-        p.put("mail.smtp.port", Integer.toString(feedbackServer.getPort()));
-        p.put("mail.smtp.localhost", "fbl." + provider + ".test");
-        Session session = Session.getInstance(p);
+    private byte[] compose(Delivery d, String headers) throws IOException, MessagingException {
+        Session session = Session.getInstance(new Properties());
         MimeMessage report = new MimeMessage(session);
         String from = "fbl@" + provider + ".test";
         report.setFrom(new InternetAddress(from));
@@ -164,20 +134,12 @@ public final class ComplaintLoop implements AutoCloseable {
 
         report.setContent(multipart);
         report.saveChanges();
-        Transport.send(report);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        report.writeTo(out);
+        return out.toByteArray();
     }
 
     private static String date(Delivery d) {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(d.at().atZone(ZoneOffset.UTC));
-    }
-
-    @Override
-    public void close() {
-        sender.shutdown();
-        try {
-            sender.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

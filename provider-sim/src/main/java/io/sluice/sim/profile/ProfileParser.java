@@ -1,5 +1,7 @@
 package io.sluice.sim.profile;
 
+import com.google.common.net.InetAddresses;
+import com.google.common.net.InternetDomainName;
 import io.sluice.sim.auth.AuthRequirement;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +53,23 @@ public final class ProfileParser {
                     "reputation.over-limit-penalty",
                     "reputation.clean-gain",
                     "reputation.throttled-share",
-                    "reputation.inbox-at-least");
+                    "reputation.inbox-at-least",
+                    "feedback.complaint-rate",
+                    "feedback.late-bounce-rate",
+                    "feedback.late-bounce-reply",
+                    "feedback.open-rate",
+                    "feedback.click-rate");
+
+    /** The feedback rates that may be set per sending IP or domain, e.g. {@code [ip=127.0.0.9]}. */
+    private static final List<String> PER_SENDER =
+            List.of(
+                    "feedback.complaint-rate",
+                    "feedback.late-bounce-rate",
+                    "feedback.open-rate",
+                    "feedback.click-rate");
+
+    private static final Pattern SENDER_KEY =
+            Pattern.compile("([a-z.-]+)\\[(ip|domain)=([^\\]]*)]");
 
     private ProfileParser() {}
 
@@ -66,6 +84,7 @@ public final class ProfileParser {
             }
             String[] kv = line.split("\\s+", 2);
             String key = kv[0];
+            checkSenderKey(file, i + 1, key);
             if (!known(key)) {
                 throw new ProfileFileException(
                         file, i + 1, "unknown key \"" + key + "\" -- expected one of " + keys());
@@ -138,7 +157,83 @@ public final class ProfileParser {
                                     default -> Optional.empty();
                                 }),
                 reputation,
-                replies);
+                replies,
+                feedback(r));
+    }
+
+    private static FeedbackModel feedback(Reader r) {
+        Reply late = r.reply("feedback.late-bounce-reply");
+        if (!late.permanent() || late.status().isEmpty()) {
+            throw new ProfileFileException(
+                    r.file(),
+                    r.entry("feedback.late-bounce-reply").line,
+                    "feedback.late-bounce-reply \""
+                            + late
+                            + "\" -- expected a 5xx reply whose text starts with an enhanced"
+                            + " status code (the DSN's Status), e.g. 550 5.1.1 text");
+        }
+        if (r.fraction("feedback.click-rate") > r.fraction("feedback.open-rate")) {
+            throw new ProfileFileException(
+                    r.file(),
+                    r.entry("feedback.click-rate").line,
+                    "feedback.click-rate must not be above feedback.open-rate (a click is also an"
+                            + " open)");
+        }
+        return new FeedbackModel(
+                r.senderRate("feedback.complaint-rate"),
+                r.senderRate("feedback.late-bounce-rate"),
+                r.senderRate("feedback.open-rate"),
+                r.senderRate("feedback.click-rate"),
+                late);
+    }
+
+    /**
+     * A key with a sender selector names a rate that can have one and a sender that can be one: an
+     * IP address literal or a domain name.
+     */
+    private static void checkSenderKey(String file, int line, String key) {
+        int bracket = key.indexOf('[');
+        if (bracket < 0) {
+            return;
+        }
+        String base = key.substring(0, bracket);
+        String expected =
+                " -- expected "
+                        + base
+                        + "[ip=<IPv4 or IPv6 address>] or "
+                        + base
+                        + "[domain=<domain name>]";
+        if (!PER_SENDER.contains(base)) {
+            throw new ProfileFileException(
+                    file,
+                    line,
+                    "\""
+                            + key
+                            + "\" -- only "
+                            + String.join(", ", PER_SENDER)
+                            + " can be set per sending IP or domain");
+        }
+        Matcher m = SENDER_KEY.matcher(key);
+        if (!m.matches()) {
+            throw new ProfileFileException(file, line, "\"" + key + "\"" + expected);
+        }
+        String sender = m.group(3);
+        boolean valid =
+                m.group(2).equals("ip")
+                        ? InetAddresses.isInetAddress(sender)
+                        : InternetDomainName.isValid(sender);
+        if (!valid) {
+            throw new ProfileFileException(
+                    file,
+                    line,
+                    "\""
+                            + key
+                            + "\": \""
+                            + sender
+                            + "\" is not "
+                            + (m.group(2).equals("ip") ? "an IP address" : "a domain name")
+                            + expected);
+        }
     }
 
     /** Reads a profile from the classpath, {@code io/sluice/sim/profiles/<name>.profile}. */
@@ -159,6 +254,7 @@ public final class ProfileParser {
 
     private static boolean known(String key) {
         return SCALARS.contains(key)
+                || SENDER_KEY.matcher(key).matches()
                 || Arrays.stream(IpTier.values()).anyMatch(t -> key.equals("rate." + tierKey(t)))
                 || Arrays.stream(ReplyKind.values()).anyMatch(k -> key.equals("reply." + k.key()));
     }
@@ -170,6 +266,10 @@ public final class ProfileParser {
         }
         for (ReplyKind k : ReplyKind.values()) {
             all.add("reply." + k.key());
+        }
+        for (String rate : PER_SENDER) {
+            all.add(rate + "[ip=...]");
+            all.add(rate + "[domain=...]");
         }
         return String.join(", ", all);
     }
@@ -208,6 +308,32 @@ public final class ProfileParser {
 
         List<String> list(String key) {
             return List.of(entry(key).value.split("\\s+"));
+        }
+
+        /**
+         * The rate's default and its per-sender overrides ({@code key[ip=..]}, {@code
+         * [domain=..]}).
+         */
+        SenderRate senderRate(String key) {
+            Map<String, Double> byIp = new LinkedHashMap<>();
+            Map<String, Double> byDomain = new LinkedHashMap<>();
+            for (String k : entries.keySet()) {
+                Matcher m = SENDER_KEY.matcher(k);
+                if (!m.matches() || !m.group(1).equals(key)) {
+                    continue;
+                }
+                boolean ip = m.group(2).equals("ip");
+                String sender =
+                        ip
+                                ? InetAddresses.toAddrString(InetAddresses.forString(m.group(3)))
+                                : m.group(3).toLowerCase(Locale.ROOT);
+                Double earlier = (ip ? byIp : byDomain).put(sender, fraction(k));
+                if (earlier != null) {
+                    throw new ProfileFileException(
+                            file, entries.get(k).line, key + " given twice for " + sender);
+                }
+            }
+            return new SenderRate(fraction(key), byIp, byDomain);
         }
 
         Rate rate(String key) {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param unknownUserFraction share of the provider's addresses that do not exist (chosen by a hash
  *     of the address, so the same address always gets the same answer)
  * @param authentication what a message must pass to be accepted
+ * @param feedback complaint, late-bounce and engagement rates per sender
  */
 public record ProviderProfile(
         String name,
@@ -34,7 +35,8 @@ public record ProviderProfile(
         double unknownUserFraction,
         AuthRequirement authentication,
         ReputationModel reputation,
-        Map<ReplyKind, Reply> replies) {
+        Map<ReplyKind, Reply> replies,
+        FeedbackModel feedback) {
 
     public ProviderProfile {
         mxHosts = List.copyOf(mxHosts);
@@ -44,6 +46,27 @@ public record ProviderProfile(
         if (mxHosts.isEmpty() || domains.isEmpty()) {
             throw new IllegalArgumentException(name + ": a provider needs MX hosts and domains");
         }
+    }
+
+    /** The same provider with other feedback rates, for tests and scenarios. */
+    public ProviderProfile withFeedback(FeedbackModel other) {
+        return new ProviderProfile(
+                name,
+                mxHosts,
+                domains,
+                hostOctet,
+                rates,
+                warmingAfter,
+                establishedAfter,
+                connectionsPerIp,
+                messagesPerConnection,
+                greylisting,
+                greylistDelay,
+                unknownUserFraction,
+                authentication,
+                reputation,
+                replies,
+                other);
     }
 
     public Reply reply(ReplyKind kind) {

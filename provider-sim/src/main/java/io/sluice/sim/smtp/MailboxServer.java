@@ -2,12 +2,13 @@ package io.sluice.sim.smtp;
 
 import io.sluice.sim.auth.AuthVerdict;
 import io.sluice.sim.auth.DoorCheck;
-import io.sluice.sim.feedback.ComplaintLoop;
+import io.sluice.sim.feedback.FeedbackLoop;
 import io.sluice.sim.policy.Folder;
 import io.sluice.sim.policy.ProviderPolicy;
 import io.sluice.sim.policy.Refusal;
 import io.sluice.sim.profile.ReplyKind;
 import io.sluice.sim.truth.Delivery;
+import io.sluice.sim.truth.Feedback;
 import io.sluice.sim.truth.GroundTruth;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ public final class MailboxServer implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final ProviderPolicy policy;
     private final DoorCheck doorCheck;
-    private final ComplaintLoop complaints;
+    private final FeedbackLoop feedback;
     private final GroundTruth truth;
     private final Map<String, AtomicInteger> transactionsBySession = new ConcurrentHashMap<>();
     private final Set<Session> counted = ConcurrentHashMap.newKeySet();
@@ -68,7 +69,7 @@ public final class MailboxServer implements AutoCloseable {
         this.keepMessages = b.keepMessages;
         this.policy = b.policy;
         this.doorCheck = b.doorCheck;
-        this.complaints = b.complaints;
+        this.feedback = b.feedback;
         this.truth = new GroundTruth(provider);
         this.server =
                 SMTPServer.port(b.port)
@@ -122,8 +123,8 @@ public final class MailboxServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        if (complaints != null) {
-            complaints.close();
+        if (feedback != null) {
+            feedback.close();
         }
     }
 
@@ -271,7 +272,7 @@ public final class MailboxServer implements AutoCloseable {
             }
             accepted.incrementAndGet();
             String messageId = GroundTruth.messageId(bytes);
-            String headers = complaints == null ? "" : headerSection(bytes);
+            String headers = feedback == null ? "" : headerSection(bytes);
             for (String recipient : recipients) {
                 Folder folder = policy == null ? Folder.INBOX : policy.accepted(ip, senderDomain);
                 Delivery delivery =
@@ -285,12 +286,8 @@ public final class MailboxServer implements AutoCloseable {
                                 folder,
                                 clock.instant());
                 truth.accepted(delivery);
-                if (complaints != null && complaints.complains(delivery, headers)) {
-                    if (policy != null) {
-                        policy.complaint(ip, senderDomain);
-                    }
-                    truth.complained();
-                    complaints.report(delivery, headers);
+                if (feedback != null) {
+                    afterAcceptance(delivery, headers);
                 }
             }
             if (keepMessages) {
@@ -299,6 +296,34 @@ public final class MailboxServer implements AutoCloseable {
                                 provider, client, helo, from, recipients, bytes, clock.instant()));
             }
             return null;
+        }
+
+        /**
+         * Feedback is decided, recorded and held against the sender before the 250 goes out; the
+         * reports themselves go out in the background.
+         */
+        private void afterAcceptance(Delivery delivery, String headers) {
+            FeedbackLoop.Outcome o = feedback.after(delivery, headers);
+            if (o.lateBounce()) {
+                // A mailbox found dead after acceptance costs the sender what an unknown user
+                // at RCPT costs.
+                if (policy != null) {
+                    policy.unknownUser(ip, senderDomain);
+                }
+                truth.feedback(delivery, Feedback.Kind.LATE_BOUNCE);
+            }
+            if (o.complaint()) {
+                if (policy != null) {
+                    policy.complaint(ip, senderDomain);
+                }
+                truth.feedback(delivery, Feedback.Kind.COMPLAINT);
+            }
+            if (o.opened()) {
+                truth.feedback(delivery, Feedback.Kind.OPEN);
+            }
+            if (o.clicked()) {
+                truth.feedback(delivery, Feedback.Kind.CLICK);
+            }
         }
 
         @Override
@@ -317,7 +342,7 @@ public final class MailboxServer implements AutoCloseable {
         private int maxMessageSize = 35 * 1024 * 1024;
         private ProviderPolicy policy;
         private DoorCheck doorCheck;
-        private ComplaintLoop complaints;
+        private FeedbackLoop feedback;
 
         private Builder(String provider) {
             this.provider = provider;
@@ -362,9 +387,9 @@ public final class MailboxServer implements AutoCloseable {
             return this;
         }
 
-        /** Sends ARF complaints for a share of accepted marketing mail. */
-        public Builder complaints(ComplaintLoop loop) {
-            this.complaints = loop;
+        /** Sends late bounces, complaints and engagement for a share of accepted mail. */
+        public Builder feedback(FeedbackLoop loop) {
+            this.feedback = loop;
             return this;
         }
 

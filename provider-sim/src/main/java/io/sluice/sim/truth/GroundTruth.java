@@ -3,6 +3,7 @@ package io.sluice.sim.truth;
 import io.sluice.sim.policy.Folder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,11 +31,16 @@ public final class GroundTruth {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong inbox = new AtomicLong();
     private final AtomicLong spam = new AtomicLong();
-    private final AtomicLong complaints = new AtomicLong();
+    private final ConcurrentLinkedQueue<Feedback> feedback = new ConcurrentLinkedQueue<>();
+    private final Map<Feedback.Kind, AtomicLong> feedbackCounts =
+            new EnumMap<>(Feedback.Kind.class);
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
 
     public GroundTruth(String provider) {
         this.provider = provider;
+        for (Feedback.Kind k : Feedback.Kind.values()) {
+            feedbackCounts.put(k, new AtomicLong());
+        }
     }
 
     public void accepted(Delivery d) {
@@ -47,9 +53,18 @@ public final class GroundTruth {
         }
     }
 
-    /** An accepted message drew a complaint report. */
-    public void complained() {
-        complaints.incrementAndGet();
+    /**
+     * An accepted message drew feedback; recorded when the provider decided it, before its 250, so
+     * a test that has its reply can count on the record.
+     */
+    public void feedback(Delivery d, Feedback.Kind kind) {
+        feedback.add(new Feedback(d, kind));
+        feedbackCounts.get(kind).incrementAndGet();
+    }
+
+    /** Every feedback decided so far, in the order decided. */
+    public List<Feedback> feedback() {
+        return new ArrayList<>(feedback);
     }
 
     public void refused(String reason) {
@@ -69,7 +84,10 @@ public final class GroundTruth {
                 inbox.get(),
                 spam.get(),
                 duplicates.get(),
-                complaints.get(),
+                feedbackCounts.get(Feedback.Kind.COMPLAINT).get(),
+                feedbackCounts.get(Feedback.Kind.LATE_BOUNCE).get(),
+                feedbackCounts.get(Feedback.Kind.OPEN).get(),
+                feedbackCounts.get(Feedback.Kind.CLICK).get(),
                 counts);
     }
 

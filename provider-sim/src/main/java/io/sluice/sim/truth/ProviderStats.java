@@ -9,6 +9,9 @@ import java.util.Map;
  * @param accepted recipients accepted (one message to two recipients counts twice)
  * @param duplicates acceptances of a Message-ID already accepted for the same recipient
  * @param complaints accepted messages that drew an ARF complaint report
+ * @param lateBounces accepted messages whose mailbox turned out dead (a DSN to the return path)
+ * @param opens inboxed messages opened (an OPEN event)
+ * @param clicks inboxed messages clicked (a CLICK event; each also counts as an open)
  * @param refused refusals by reason: a {@link ReplyKind#key()} or {@code relay-denied}
  */
 public record ProviderStats(
@@ -18,6 +21,9 @@ public record ProviderStats(
         long spam,
         long duplicates,
         long complaints,
+        long lateBounces,
+        long opens,
+        long clicks,
         Map<String, Long> refused) {
 
     public ProviderStats {

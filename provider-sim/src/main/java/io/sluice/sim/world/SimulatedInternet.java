@@ -2,10 +2,17 @@ package io.sluice.sim.world;
 
 import io.sluice.sim.auth.DoorCheck;
 import io.sluice.sim.dns.LocalDnsServer;
+import io.sluice.sim.feedback.BounceLoop;
 import io.sluice.sim.feedback.ComplaintLoop;
+import io.sluice.sim.feedback.EngagementLoop;
+import io.sluice.sim.feedback.EngagementSink;
+import io.sluice.sim.feedback.FeedbackLoop;
+import io.sluice.sim.feedback.ReportMailer;
 import io.sluice.sim.policy.ProviderPolicy;
 import io.sluice.sim.policy.ScaledClock;
+import io.sluice.sim.profile.FeedbackModel;
 import io.sluice.sim.profile.ProviderProfile;
+import io.sluice.sim.profile.SenderRate;
 import io.sluice.sim.smtp.MailboxServer;
 import io.sluice.sim.truth.ProviderStats;
 import java.net.InetAddress;
@@ -17,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The outside world on one machine: a DNS server holding the MX and address records of every
@@ -66,7 +76,8 @@ public final class SimulatedInternet implements AutoCloseable {
      * Permissive providers, as {@link #start(List, int, int, int, boolean)}, that also mail ARF
      * complaint reports for {@code complaintShare} of the marketing mail they accept (and always
      * for recipients whose local part starts with {@code complain-}) to {@code feedbackAddress} at
-     * {@code feedbackServer}.
+     * {@code feedbackServer}, and late bounces (DSNs) to the return path's MX for the recipients
+     * whose local part starts with {@code bounce-later-}.
      */
     public static SimulatedInternet start(
             List<ProviderSpec> providers,
@@ -86,7 +97,10 @@ public final class SimulatedInternet implements AutoCloseable {
                 smtpPort,
                 keepMessages,
                 Clock.systemUTC(),
-                new Feedback(complaintShare, feedbackServer, feedbackAddress));
+                Feedback.NONE
+                        .withComplaints(
+                                SenderRate.of(complaintShare), feedbackServer, feedbackAddress)
+                        .withLateBounces());
     }
 
     /** Providers that enforce their profiles: {@code SimulatedInternet.of(profiles).start()}. */
@@ -140,14 +154,17 @@ public final class SimulatedInternet implements AutoCloseable {
                                 .clock(clock)
                                 .policy(e.getValue())
                                 .doorCheck(e.getValue() == null ? null : doorCheck)
-                                .complaints(
-                                        feedback == null
+                                .feedback(
+                                        feedback == null || feedback == Feedback.NONE
                                                 ? null
-                                                : new ComplaintLoop(
-                                                        p.name(),
-                                                        feedback.share(),
-                                                        feedback.server(),
-                                                        feedback.address()))
+                                                : feedback.loop(
+                                                        p,
+                                                        e.getValue() == null
+                                                                ? FeedbackModel.none()
+                                                                : e.getValue().profile().feedback(),
+                                                        dns.address(),
+                                                        smtpPort,
+                                                        clock))
                                 .build()
                                 .start();
                 servers.put(p.name(), server);
@@ -209,8 +226,96 @@ public final class SimulatedInternet implements AutoCloseable {
         dns.close();
     }
 
-    /** Where and how often the providers send complaint reports. */
-    private record Feedback(double share, InetSocketAddress server, String address) {}
+    /**
+     * Publishes {@code domain}'s mail exchanger in this Internet's DNS: an MX record naming {@code
+     * mxHost} and its address. The providers deliver DSNs for return paths at {@code domain} there,
+     * on {@link #smtpPort()}, as a real provider finds a sender's bounce server.
+     */
+    public void publishMx(String domain, String mxHost, InetAddress address) {
+        dns.loadZone(
+                domain
+                        + ". IN MX 10 "
+                        + mxHost
+                        + ".\n"
+                        + mxHost
+                        + ". IN A "
+                        + address.getHostAddress()
+                        + "\n",
+                ".");
+    }
+
+    /**
+     * What the providers send back after accepting mail, and where: complaints to one feedback
+     * server and address (at the profile's rates, or {@code complaintShare} for every sender), late
+     * bounces to the return paths' MX, engagement to a sink. A null part is not sent.
+     */
+    private record Feedback(
+            SenderRate complaintShare,
+            InetSocketAddress complaintServer,
+            String complaintAddress,
+            boolean lateBounces,
+            EngagementSink engagement) {
+
+        static final Feedback NONE = new Feedback(null, null, null, false, null);
+
+        FeedbackLoop loop(
+                ProviderSpec p,
+                FeedbackModel model,
+                InetSocketAddress dns,
+                int smtpPort,
+                Clock clock) {
+            String host = p.mxHosts().get(0);
+            ReportMailer complaintMailer =
+                    complaintServer == null ? null : ReportMailer.to(host, complaintServer);
+            ReportMailer bounceMailer = lateBounces ? ReportMailer.byMx(host, dns, smtpPort) : null;
+            return new FeedbackLoop(
+                    Optional.ofNullable(bounceMailer)
+                            .map(
+                                    m ->
+                                            new BounceLoop(
+                                                    host,
+                                                    model.lateBounces(),
+                                                    model.lateBounceReply(),
+                                                    m,
+                                                    clock)),
+                    Optional.ofNullable(complaintMailer)
+                            .map(
+                                    m ->
+                                            new ComplaintLoop(
+                                                    p.name(),
+                                                    complaintShare != null
+                                                            ? complaintShare
+                                                            : model.complaints(),
+                                                    m,
+                                                    complaintAddress)),
+                    Optional.ofNullable(engagement)
+                            .map(
+                                    sink ->
+                                            new EngagementLoop(
+                                                    p.name(),
+                                                    model.opens(),
+                                                    model.clicks(),
+                                                    sink,
+                                                    clock)),
+                    Stream.of(complaintMailer, bounceMailer)
+                            .filter(Objects::nonNull)
+                            .toArray(AutoCloseable[]::new));
+        }
+
+        Feedback withComplaints(SenderRate share, InetSocketAddress server, String address) {
+            return new Feedback(share, server, address, lateBounces, engagement);
+        }
+
+        Feedback withLateBounces() {
+            return new Feedback(
+                    complaintShare, complaintServer, complaintAddress, true, engagement);
+        }
+
+        Feedback withEngagement(EngagementSink sink) {
+            return new Feedback(
+                    complaintShare, complaintServer, complaintAddress, lateBounces, sink);
+        }
+    }
 
     /** Settings of a simulated Internet whose providers enforce their profiles. */
     public static final class Builder {
@@ -221,7 +326,7 @@ public final class SimulatedInternet implements AutoCloseable {
         private boolean keepMessages;
         private double timeScale = 1;
         private Clock clock;
-        private Feedback feedback;
+        private Feedback feedback = Feedback.NONE;
 
         private Builder(List<ProviderProfile> profiles) {
             this.profiles = List.copyOf(profiles);
@@ -262,11 +367,41 @@ public final class SimulatedInternet implements AutoCloseable {
 
         /**
          * Every provider mails ARF complaint reports for {@code share} of the marketing mail it
-         * accepts to {@code address} at {@code server}, and lowers the sender's reputation for
-         * each.
+         * accepts, from any sender, to {@code address} at {@code server}, and lowers the sender's
+         * reputation for each; {@code share} replaces the profiles' complaint rates.
          */
         public Builder complaints(double share, InetSocketAddress server, String address) {
-            this.feedback = new Feedback(share, server, address);
+            this.feedback = feedback.withComplaints(SenderRate.of(share), server, address);
+            return this;
+        }
+
+        /**
+         * Every provider mails ARF complaint reports to {@code address} at {@code server} for its
+         * profile's {@code feedback.complaint-rate} of the marketing mail it accepts (per sending
+         * IP and domain), and lowers the sender's reputation for each.
+         */
+        public Builder complaintsTo(InetSocketAddress server, String address) {
+            this.feedback = feedback.withComplaints(null, server, address);
+            return this;
+        }
+
+        /**
+         * Every provider sends DSNs for its profile's {@code feedback.late-bounce-rate} of the mail
+         * it accepts to the return path, through the MX of its domain in this Internet's DNS
+         * ({@link SimulatedInternet#publishMx}), and holds each against the sender as an unknown
+         * user.
+         */
+        public Builder lateBounces() {
+            this.feedback = feedback.withLateBounces();
+            return this;
+        }
+
+        /**
+         * Every provider emits opens and clicks for its profile's {@code feedback.open-rate} and
+         * {@code feedback.click-rate} of the mail it files in the inbox, to {@code sink}.
+         */
+        public Builder engagement(EngagementSink sink) {
+            this.feedback = feedback.withEngagement(sink);
             return this;
         }
 
@@ -277,7 +412,13 @@ public final class SimulatedInternet implements AutoCloseable {
                 providers.put(ProviderSpec.of(p), new ProviderPolicy(p, simulated));
             }
             return SimulatedInternet.start(
-                    providers, subnet, dnsPort, smtpPort, keepMessages, simulated, feedback);
+                    providers,
+                    subnet,
+                    dnsPort,
+                    smtpPort,
+                    keepMessages,
+                    simulated,
+                    feedback.equals(Feedback.NONE) ? null : feedback);
         }
     }
 }

@@ -49,3 +49,18 @@ reply.mailbox-full         452 4.2.2 The email account that you tried to reach i
 reply.disabled             550 5.2.1 The email account that you tried to reach is disabled.
 reply.greylisted           451 4.7.1 Greylisted, please try again later.
 reply.unauthenticated      550 5.7.515 Access denied, sending domain {domain} does not meet the required authentication level.
+
+# Feedback after acceptance (docs/reference/provider-profiles.md, "Feedback"). Shares of accepted
+# mail: complaints of marketing mail (REFERENCE.md: Gmail and Yahoo want spam rates under 0.1%,
+# SES reviews an account at 0.1%; the baseline sender sits at that line), late bounces sent as
+# DSNs to the return path (ours: 0.2% against REFERENCE.md's 2% bounces, most of which
+# are refused at RCPT), opens and clicks of inboxed mail (ours: no figure in our sources).
+# The late-bounce reply is Exchange Online's unknown-user reply (bounce corpus, lhost-outlook-*.eml).
+# Any rate may be set for one sender too, a domain's over an IP's, e.g.
+#   feedback.complaint-rate[domain=globex.example]  0.005
+#   feedback.late-bounce-rate[ip=127.0.0.13]        0.02
+feedback.complaint-rate    0.001
+feedback.late-bounce-rate  0.002
+feedback.late-bounce-reply 550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup
+feedback.open-rate         0.2
+feedback.click-rate        0.02

@@ -47,3 +47,18 @@ reply.mailbox-full         452 4.2.2 <{rcpt}>: Mailbox full
 reply.disabled             550 5.2.1 <{rcpt}>: Recipient address rejected: Account disabled
 reply.greylisted           450 4.7.1 <{rcpt}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/smallisp.example.html
 reply.unauthenticated      550 5.7.1 Rejected: the sending domain {domain} fails DMARC
+
+# Feedback after acceptance (docs/reference/provider-profiles.md, "Feedback"). Shares of accepted
+# mail: complaints of marketing mail (REFERENCE.md: Gmail and Yahoo want spam rates under 0.1%,
+# SES reviews an account at 0.1%; the baseline sender sits at that line), late bounces sent as
+# DSNs to the return path (ours: 0.5% against REFERENCE.md's 2% bounces, most of which
+# are refused at RCPT), opens and clicks of inboxed mail (ours: no figure in our sources).
+# The late-bounce reply is the profile's own Postfix-style unknown-user reply.
+# Any rate may be set for one sender too, a domain's over an IP's, e.g.
+#   feedback.complaint-rate[domain=globex.example]  0.005
+#   feedback.late-bounce-rate[ip=127.0.0.13]        0.02
+feedback.complaint-rate    0.001
+feedback.late-bounce-rate  0.005
+feedback.late-bounce-reply 550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in local recipient table
+feedback.open-rate         0.2
+feedback.click-rate        0.02

@@ -41,6 +41,94 @@ class ProfileParserTest {
     }
 
     @Test
+    void feedbackRatesComeFromTheProfileWithOverridesPerSendingIpAndDomain() {
+        ProviderProfile gmail = ProviderProfiles.named("gmail-like");
+        assertThat(gmail.feedback().complaints().forSender("127.0.0.9", "acme.example"))
+                .isEqualTo(0.001);
+        assertThat(gmail.feedback().lateBounceReply().status()).isEqualTo("5.1.1");
+        assertThat(ProviderProfiles.named("yahoo-like").feedback().lateBounceReply().status())
+                .isEqualTo("5.1.1");
+
+        String text =
+                resource()
+                        + "\nfeedback.complaint-rate[ip=127.0.0.13] 0.05"
+                        + "\nfeedback.complaint-rate[domain=Globex.example] 0.01"
+                        + "\nfeedback.late-bounce-rate[domain=globex.example] 0.5\n";
+        FeedbackModel f = ProfileParser.parse("x.profile", text).feedback();
+        assertThat(f.complaints().forSender("127.0.0.13", "acme.example")).isEqualTo(0.05);
+        assertThat(f.complaints().forSender("127.0.0.13", "GLOBEX.example"))
+                .as("a domain's rate wins over its IP's")
+                .isEqualTo(0.01);
+        assertThat(f.complaints().forSender("127.0.0.14", "acme.example")).isEqualTo(0.001);
+        assertThat(f.lateBounces().forSender("127.0.0.14", "globex.example")).isEqualTo(0.5);
+        assertThat(f.lateBounces().forSender("127.0.0.14", "bounces.globex.example"))
+                .as("a domain's rate covers its subdomains")
+                .isEqualTo(0.5);
+        assertThat(f.lateBounces().forSender("127.0.0.14", "xglobex.example")).isEqualTo(0.002);
+        assertThat(f.lateBounces().forSender("127.0.0.14", "acme.example")).isEqualTo(0.002);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
+                    feedback.complaint-rate[ip=127.0.0.300] 0.1 | "127.0.0.300" is not an IP address -- expected feedback.complaint-rate[ip=<IPv4 or IPv6 address>] or feedback.complaint-rate[domain=<domain name>]
+                    feedback.late-bounce-rate[domain=-bad-.] 0.1 | "-bad-." is not a domain name
+                    feedback.open-rate[host=acme.example] 0.1 | "feedback.open-rate[host=acme.example]" -- expected feedback.open-rate[ip=
+                    rate.new[ip=127.0.0.1] 1/h | only feedback.complaint-rate, feedback.late-bounce-rate, feedback.open-rate, feedback.click-rate can be set per sending IP or domain
+                    feedback.complaint-rate[domain=acme.example] 3 | feedback.complaint-rate[domain=acme.example] "3" -- expected a fraction from 0 to 1
+                    """)
+    void aBadPerSenderRateNamesFileAndLine(String line, String error) {
+        String text = resource() + "\n" + line + "\n";
+        long lineNumber = text.lines().count();
+        assertThatThrownBy(() -> ProfileParser.parse("x.profile", text))
+                .isInstanceOf(ProfileFileException.class)
+                .hasMessageStartingWith("x.profile line " + lineNumber + ": ")
+                .hasMessageContaining(error);
+    }
+
+    @Test
+    void feedbackValuesAreChecked() {
+        assertThatThrownBy(
+                        () ->
+                                ProfileParser.parse(
+                                        GMAIL,
+                                        replace(
+                                                "feedback.late-bounce-reply",
+                                                "452 4.2.2 The account is over quota.")))
+                .hasMessageStartingWith(GMAIL + " line ")
+                .hasMessageContaining(
+                        "feedback.late-bounce-reply \"452 4.2.2 The account is over quota.\""
+                                + " -- expected a 5xx reply whose text starts with an enhanced"
+                                + " status code");
+        assertThatThrownBy(
+                        () ->
+                                ProfileParser.parse(
+                                        GMAIL,
+                                        replace("feedback.late-bounce-reply", "550 mailbox gone")))
+                .hasMessageContaining("expected a 5xx reply whose text starts with an enhanced");
+        assertThatThrownBy(() -> ProfileParser.parse(GMAIL, replace("feedback.click-rate", "0.5")))
+                .hasMessageContaining("feedback.click-rate must not be above feedback.open-rate");
+        assertThatThrownBy(() -> ProfileParser.parse(GMAIL, replace("feedback.open-rate", "20%")))
+                .hasMessageContaining(
+                        "feedback.open-rate \"20%\" -- expected a fraction from 0 to 1");
+        assertThatThrownBy(
+                        () ->
+                                ProfileParser.parse(
+                                        "x.profile",
+                                        resource().replaceAll("(?m)^feedback.open-rate .*$", "")))
+                .hasMessage("x.profile: missing feedback.open-rate");
+        String twice =
+                resource()
+                        + "\nfeedback.click-rate[ip=::1] 0.01\nfeedback.click-rate[ip=0:0:0:0:0:0:0:1]"
+                        + " 0.02\n";
+        assertThatThrownBy(() -> ProfileParser.parse("x.profile", twice))
+                .hasMessageStartingWith("x.profile line " + twice.lines().count() + ": ")
+                .hasMessageContaining("feedback.click-rate given twice for ::1");
+    }
+
+    @Test
     void everyBuiltInProfileParsesWithDistinctAddressesAndDomains() {
         var all = ProviderProfiles.standard();
         assertThat(all).hasSize(ProviderProfiles.NAMES.size());
