@@ -15,7 +15,11 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             ConformanceCommand.class,
             SuppressCommand.class,
-            DkimCommand.class
+            DkimCommand.class,
+            OperatorCommands.Pause.class,
+            OperatorCommands.Resume.class,
+            OperatorCommands.Pool.class,
+            OperatorCommands.Warmup.class
         })
 public final class Sluice implements Runnable {
 

@@ -1,0 +1,113 @@
+package io.sluice.reputation;
+
+import io.sluice.delivery.DeliveryOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The reputation job's settings; Kafka servers and topic names are the delivery job's options
+ * ({@link DeliveryOptions}), so both jobs read one configuration.
+ */
+public final class ReputationOptions {
+
+    public static final ConfigOption<String> RULES_FILE =
+            ConfigOptions.key("sluice.reputation.rules-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Reputation rules (lines, states, reasons); the shipped"
+                                    + " reputation.rules when unset.");
+
+    public static final ConfigOption<String> WARMUP_PLAN_FILE =
+            ConfigOptions.key("sluice.reputation.warmup-plan-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Warm-up plan, one daily quota per line; classpath:ses-45-day.plan for"
+                                    + " the shipped 45-day ramp; the shipped warmup.plan when"
+                                    + " unset.");
+
+    public static final ConfigOption<String> QUARANTINE_POOL =
+            ConfigOptions.key("sluice.reputation.quarantine-pool")
+                    .stringType()
+                    .defaultValue("quarantine")
+                    .withDescription(
+                            "The pool (of sluice.sending-ips) a tenant is moved to when it crosses"
+                                    + " a warning line.");
+
+    public static final ConfigOption<List<String>> NEW_IPS =
+            ConfigOptions.key("sluice.reputation.new-ips")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Sending IPs to warm up: each gets the plan's first quota at every site"
+                                    + " of sluice.reputation.warmup-sites and, for all other"
+                                    + " sites, an IP-wide quota. Remove an IP once `sluice warmup"
+                                    + " status` shows it warm.");
+
+    public static final ConfigOption<List<String>> WARMUP_SITES =
+            ConfigOptions.key("sluice.reputation.warmup-sites")
+                    .stringType()
+                    .asList()
+                    .defaultValues("google", "yahoo", "microsoft")
+                    .withDescription(
+                            "Sites where a new IP climbs its own plan, judged by its reputation"
+                                    + " there; other sites share the IP-wide plan.");
+
+    public static final ConfigOption<Duration> DAY =
+            ConfigOptions.key("sluice.reputation.day")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "How long a warm-up step must stay healthy before the next; shorter"
+                                    + " only to compress a warm-up in tests and local runs.");
+
+    public static final ConfigOption<Duration> RECHECK =
+            ConfigOptions.key("sluice.reputation.recheck")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "How often a warming IP that is not healthy is looked at again without"
+                                    + " new events (its windows slide).");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("sluice.reputation.group-id")
+                    .stringType()
+                    .defaultValue("sluice-reputation")
+                    .withDescription("Consumer group of the reputation job.");
+
+    private ReputationOptions() {}
+
+    /** The policy from the configuration; a bad rules or plan file fails here, with its line. */
+    public static ReputationPolicy policy(Configuration conf) {
+        return new ReputationPolicy(
+                ReputationRules.load(conf.get(RULES_FILE)),
+                new Warmup(WarmupPlan.load(conf.get(WARMUP_PLAN_FILE)), conf.get(DAY)),
+                conf.get(QUARANTINE_POOL),
+                conf.get(RECHECK));
+    }
+
+    /** The warm-up starts: per new IP, one per warm-up site and one IP-wide. */
+    public static List<Signal> warmupSeeds(Configuration conf) {
+        List<Signal> seeds = new ArrayList<>();
+        for (String ip : conf.get(NEW_IPS)) {
+            String address = ip.strip();
+            if (!address.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                throw new IllegalArgumentException(
+                        "sluice.reputation.new-ips entry '"
+                                + ip
+                                + "' -- expected a literal IPv4 or IPv6 address");
+            }
+            seeds.add(Signal.startWarmup(Entity.ip(address)));
+            for (String site : conf.get(WARMUP_SITES)) {
+                seeds.add(Signal.startWarmup(Entity.ipAtSite(address, site.strip())));
+            }
+        }
+        return seeds;
+    }
+}

@@ -1,0 +1,128 @@
+package io.sluice.reputation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ReputationRulesTest {
+
+    private static final long NOW = 1_800_000_000_000L;
+    private static final ReputationRules RULES = ReputationRules.defaults();
+
+    private static final String HEAD = "min-attempts 2000\nblock-for 4h\n";
+
+    @Test
+    void theShippedRulesCarryTheReferenceLines() {
+        assertThat(RULES.minAttempts()).isEqualTo(2000);
+        assertThat(RULES.blockFor()).hasHours(4);
+        assertThat(RULES.isThrottle("toomanyconn")).isTrue();
+        assertThat(RULES.isBlock("blocked")).isTrue();
+        assertThat(RULES.isBlock("userunknown")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} attempts, {1} hard bounces, {2} complaints -> {3}")
+    @CsvSource({
+        // Below Momentum's minimum a share means nothing, however bad.
+        "1999, 1999, 0, HEALTHY",
+        "2000, 39, 0, HEALTHY",
+        "2000, 40, 0, WARNING",
+        "2000, 100, 0, THROTTLED",
+        "2000, 200, 0, BLOCKED",
+        // Complaints are a share of deliveries (here 1,000): 0.1% is one.
+        "2000, 0, 1, WARNING",
+        "2000, 0, 3, THROTTLED",
+        "2000, 0, 5, BLOCKED",
+    })
+    void aTenantsHealthFollowsTheBounceAndComplaintLines(
+            long attempts, long hard, long complaints, Health expected) {
+        RollingCounts c = new RollingCounts();
+        c.add(Counter.ATTEMPTS, NOW - 60_000, NOW, attempts);
+        c.add(Counter.DELIVERIES, NOW - 60_000, NOW, 1000);
+        c.add(Counter.HARD_BOUNCES, NOW - 60_000, NOW, hard);
+        c.add(Counter.COMPLAINTS, NOW - 60_000, NOW, complaints);
+
+        Assessment a = RULES.assess(Entity.Kind.TENANT, c, NOW);
+
+        assertThat(a.health()).isEqualTo(expected);
+        assertThat(a.figures()).containsEntry("attempts_24h", (double) attempts);
+    }
+
+    @Test
+    void theReasonNamesTheLineAndTheScoreFallsToZeroAtTheTopLine() {
+        RollingCounts c = new RollingCounts();
+        c.add(Counter.ATTEMPTS, NOW, NOW, 2000);
+        c.add(Counter.HARD_BOUNCES, NOW, NOW, 210);
+
+        Assessment a = RULES.assess(Entity.Kind.TENANT, c, NOW);
+
+        assertThat(a.reason())
+                .startsWith(
+                        "hard-bounces 10.5% of 2000 attempts in 24h reached the blocked line 10%")
+                .contains("reputation.rules:");
+        assertThat(a.score()).isZero();
+        assertThat(a.figures()).containsEntry("bounce_rate", 0.105);
+
+        RollingCounts half = new RollingCounts();
+        half.add(Counter.ATTEMPTS, NOW, NOW, 2000);
+        half.add(Counter.HARD_BOUNCES, NOW, NOW, 100);
+        assertThat(RULES.assess(Entity.Kind.TENANT, half, NOW).score()).isEqualTo(50);
+    }
+
+    @Test
+    void blocksAtASiteBlockTheIpThereWithoutAMinimumButNeverATenant() {
+        RollingCounts c = new RollingCounts();
+        c.add(Counter.ATTEMPTS, NOW, NOW, 10);
+        c.add(Counter.BLOCKS, NOW, NOW, 2);
+
+        assertThat(RULES.assess(Entity.Kind.IP_AT_SITE, c, NOW).health()).isEqualTo(Health.BLOCKED);
+        assertThat(RULES.assess(Entity.Kind.TENANT, c, NOW).health()).isEqualTo(Health.HEALTHY);
+    }
+
+    @Test
+    void anHourOldThrottleNoLongerCounts() {
+        RollingCounts c = new RollingCounts();
+        for (int i = 0; i < 5; i++) {
+            c.add(Counter.THROTTLES, NOW, NOW, 1);
+        }
+        assertThat(RULES.assess(Entity.Kind.IP_AT_SITE, c, NOW).health())
+                .isEqualTo(Health.THROTTLED);
+        assertThat(RULES.assess(Entity.Kind.IP_AT_SITE, c, NOW + 3_600_000).health())
+                .isEqualTo(Health.HEALTHY);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "tenant bounces 24h warning=2%|line 3: counter \"bounces\" -- expected one of"
+                        + " attempts,",
+                "tenant hard-bounces 2h warning=2%|line 3: window \"2h\" -- expected 1h or 24h",
+                "tenant hard-bounces 24h warn=2%|line 3: \"warn=2%\" -- expected warning=LINE",
+                "tenant hard-bounces 24h warning=2x|line 3: line \"2x\" -- expected a count (3)"
+                        + " or a share (0.1%)",
+                "tenant hard-bounces 24h warning=5% blocked=2%|line 3: lines [5%, 2%] --"
+                        + " expected all counts or all shares, rising",
+                "tenant hard-bounces 24h warning=2 blocked=2%|line 3: lines [2, 2%]",
+                "tenant hard-bounces|line 3: a rule needs SCOPE COUNTER WINDOW",
+                "tenants hard-bounces 24h warning=2%|line 3: \"tenants\" -- expected"
+                        + " min-attempts, block-for",
+                "min-attempts 10|line 3: a second min-attempts line -- expected one",
+                "block-reasons Blocked|line 3: reason \"Blocked\" -- expected a bounce reason",
+            })
+    void aBadLineIsReportedWithFileAndLine(String line, String message) {
+        assertThatThrownBy(() -> ReputationRules.parse("my.rules", HEAD + line + "\n"))
+                .isInstanceOf(RuleFileException.class)
+                .hasMessageStartingWith("my.rules " + message);
+    }
+
+    @Test
+    void missingSettingsAreReported() {
+        assertThatThrownBy(() -> ReputationRules.parse("r", "tenant clicks 1h warning=1\n"))
+                .hasMessage("r line 2: no min-attempts line -- expected one");
+        assertThatThrownBy(() -> ReputationRules.parse("r", HEAD))
+                .hasMessage("r line 3: no rules -- expected at least one");
+    }
+}
