@@ -68,6 +68,16 @@ public final class LocalCommand implements Callable<Integer> {
     Duration timeout = Duration.ofMinutes(15);
 
     @Option(
+            names = "--enforcing-providers",
+            paramLabel = "TIME-SCALE",
+            description =
+                    "Run the providers that enforce their profiles (rate limits per IP, connection"
+                            + " limits, reputation, DKIM/SPF/DMARC at the door, complaints and late"
+                            + " bounces at the profiles' rates), with simulated time running"
+                            + " TIME-SCALE times faster (e.g. 60). Default: permissive providers.")
+    double enforcingProviders;
+
+    @Option(
             names = "--seed",
             description = "Seed of the sample campaign (default: ${DEFAULT-VALUE}).")
     long seed = 42;
@@ -85,7 +95,14 @@ public final class LocalCommand implements Callable<Integer> {
         LocalStack stack =
                 LocalStack.start(
                         new LocalStack.Settings(
-                                home, kafkaPort, webPort, smtpPort, 1, parallelism, false));
+                                home,
+                                kafkaPort,
+                                webPort,
+                                smtpPort,
+                                1,
+                                parallelism,
+                                false,
+                                enforcingProviders));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
                 new Thread(

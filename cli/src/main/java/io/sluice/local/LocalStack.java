@@ -11,6 +11,7 @@ import io.sluice.inbound.InboundSettings;
 import io.sluice.inbound.KafkaInboundSink;
 import io.sluice.schema.SchemaVersions;
 import io.sluice.schema.SendRequest;
+import io.sluice.sim.profile.ProviderProfiles;
 import io.sluice.sim.world.ProviderSpec;
 import io.sluice.sim.world.SimulatedInternet;
 import java.io.IOException;
@@ -71,6 +72,10 @@ public final class LocalStack implements AutoCloseable {
      * @param kafkaPort 0 for a free port
      * @param webPort the Flink web UI and REST port; 0 for a free one
      * @param subnet the providers listen on 127.0.subnet.x
+     * @param providerTimeScale 0 for permissive providers (they enforce nothing but the test
+     *     prefixes); above 0, providers that enforce their profiles (rates, connections,
+     *     reputation, authentication at the door, the profiles' feedback rates) with simulated time
+     *     running this many times faster than real time
      */
     public record Settings(
             Path home,
@@ -79,7 +84,19 @@ public final class LocalStack implements AutoCloseable {
             int smtpPort,
             int subnet,
             int parallelism,
-            boolean keepMessages) {
+            boolean keepMessages,
+            double providerTimeScale) {
+
+        public Settings(
+                Path home,
+                int kafkaPort,
+                int webPort,
+                int smtpPort,
+                int subnet,
+                int parallelism,
+                boolean keepMessages) {
+            this(home, kafkaPort, webPort, smtpPort, subnet, parallelism, keepMessages, 0);
+        }
 
         public static Settings defaults(Path home) {
             return new Settings(home, 9092, 8081, 2525, 1, 2, false);
@@ -135,16 +152,26 @@ public final class LocalStack implements AutoCloseable {
             TopicSetup.ensure(broker.bootstrapServers(), 4);
             InetAddress inboundAddress =
                     InetAddress.getByName("127.0." + s.subnet() + "." + INBOUND_OCTET);
+            InetSocketAddress feedbackServer = new InetSocketAddress(inboundAddress, s.smtpPort());
             internet =
-                    SimulatedInternet.start(
-                            ProviderSpec.standard(),
-                            s.subnet(),
-                            0,
-                            s.smtpPort(),
-                            s.keepMessages(),
-                            COMPLAINT_SHARE,
-                            new InetSocketAddress(inboundAddress, s.smtpPort()),
-                            FEEDBACK_ADDRESS);
+                    s.providerTimeScale() > 0
+                            ? SimulatedInternet.of(ProviderProfiles.standard())
+                                    .subnet(s.subnet())
+                                    .smtpPort(s.smtpPort())
+                                    .keepMessages(s.keepMessages())
+                                    .timeScale(s.providerTimeScale())
+                                    .complaintsTo(feedbackServer, FEEDBACK_ADDRESS)
+                                    .lateBounces()
+                                    .start()
+                            : SimulatedInternet.start(
+                                    ProviderSpec.standard(),
+                                    s.subnet(),
+                                    0,
+                                    s.smtpPort(),
+                                    s.keepMessages(),
+                                    COMPLAINT_SHARE,
+                                    feedbackServer,
+                                    FEEDBACK_ADDRESS);
             Configuration conf = configuration(s, broker.bootstrapServers(), internet);
             conf.set(
                     DeliveryOptions.DKIM_KEYS,

@@ -294,7 +294,11 @@ public final class DeliveryJob {
                 .uid("sink-retries")
                 .name("retries");
 
-        outcomes.map(AttemptOutcome::feedback)
+        // A message that expired in the queue was not attempted: it tells pacing nothing.
+        outcomes.filter(o -> o.feedback() != null)
+                .uid("attempt-feedback-filter")
+                .name("attempted")
+                .map(AttemptOutcome::feedback)
                 .returns(Feedback.class)
                 .uid("attempt-feedback")
                 .name("attempt feedback")

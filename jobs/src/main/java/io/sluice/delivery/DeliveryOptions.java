@@ -303,7 +303,8 @@ public final class DeliveryOptions {
         return new SiteScheduler(
                 ShapingRules.load(c.get(SHAPING_RULES_FILE)),
                 ResponseRules.load(c.get(RESPONSE_RULES_FILE)),
-                PoolPolicy.of(c.get(SENDING_IPS), c.get(DEDICATED_POOLS), c.get(DEFAULT_POOL)));
+                PoolPolicy.of(c.get(SENDING_IPS), c.get(DEDICATED_POOLS), c.get(DEFAULT_POOL)),
+                c.get(RETRY_MAX_AGE).toMillis());
     }
 
     public static DeliverySettings deliverySettings(Configuration c) {

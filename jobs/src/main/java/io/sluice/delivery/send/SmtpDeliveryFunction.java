@@ -77,6 +77,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     private transient Counter delivered;
     private transient Counter bounced;
     private transient Counter deferred;
+    private transient Counter expiredQueued;
 
     public SmtpDeliveryFunction(DeliverySettings settings, Clock clock) {
         this.settings = settings;
@@ -109,6 +110,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         delivered = getRuntimeContext().getMetricGroup().counter("delivered");
         bounced = getRuntimeContext().getMetricGroup().counter("bounced");
         deferred = getRuntimeContext().getMetricGroup().counter("deferred");
+        expiredQueued = getRuntimeContext().getMetricGroup().counter("expiredInQueue");
         unsigned = getRuntimeContext().getMetricGroup().counter("unsignedMessages");
     }
 
@@ -128,6 +130,10 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
 
     @Override
     public void asyncInvoke(Release d, ResultFuture<AttemptOutcome> result) {
+        if (d.expired()) {
+            result.complete(Collections.singleton(expiredInQueue(d)));
+            return;
+        }
         CompletableFuture.supplyAsync(() -> attempt(d), executor)
                 .whenComplete(
                         (outcome, error) -> {
@@ -349,6 +355,39 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
                     "dns");
         }
         return classifier.classify(reply, site);
+    }
+
+    /**
+     * A message the scheduler let go because no IP could send it to its site within its max age
+     * (the site kept it paused, blocked, or over quota): it ends EXPIRED, with no attempt, and
+     * tells pacing nothing.
+     */
+    AttemptOutcome expiredInQueue(Release release) {
+        Delivery d = release.delivery();
+        Message m = d.message();
+        expiredQueued.inc();
+        String reason =
+                "expired in the queue for site "
+                        + release.site()
+                        + " after "
+                        + (d.attempt() - 1)
+                        + " attempt(s): no sending IP could deliver there within "
+                        + settings.retry().maxAge();
+        return new AttemptOutcome(
+                new Event[] {
+                    Event.ofAttempt(
+                            m,
+                            EventType.EXPIRED,
+                            clock.instant(),
+                            reason,
+                            release.site(),
+                            pools == null ? null : pools.resolvePool(m.ipPool()),
+                            null,
+                            null,
+                            null)
+                },
+                null,
+                null);
     }
 
     private AttemptOutcome failedLocally(Release release, String why) {

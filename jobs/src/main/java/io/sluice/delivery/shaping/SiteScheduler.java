@@ -28,11 +28,23 @@ public final class SiteScheduler implements Serializable {
     private final ShapingRules rules;
     private final ResponseRules responses;
     private final PoolPolicy pools;
+    private final long maxAgeMillis;
 
     public SiteScheduler(ShapingRules rules, ResponseRules responses, PoolPolicy pools) {
+        this(rules, responses, pools, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxAgeMillis a message still queued this long after its first attempt (or, never
+     *     attempted, after it was submitted) leaves the queue expired, so a site that stays paused
+     *     or blocked cannot hold it forever (the retry schedule's max age)
+     */
+    public SiteScheduler(
+            ShapingRules rules, ResponseRules responses, PoolPolicy pools, long maxAgeMillis) {
         this.rules = rules;
         this.responses = responses;
         this.pools = pools;
+        this.maxAgeMillis = maxAgeMillis;
     }
 
     public ShapingRules rules() {
@@ -84,7 +96,7 @@ public final class SiteScheduler implements Serializable {
                 return now;
             }
             if (pacing.deadUntil > now) {
-                return pacing.deadUntil;
+                return expire(site, shard, index, store, now, pacing.deadUntil, out);
             }
             boolean probe = pacing.deadUntil > 0;
             boolean found = false;
@@ -124,7 +136,14 @@ public final class SiteScheduler implements Serializable {
                 }
             }
             if (!found) {
-                return next == Long.MAX_VALUE ? now + RECHECK_MILLIS : next;
+                return expire(
+                        site,
+                        shard,
+                        index,
+                        store,
+                        now,
+                        next == Long.MAX_VALUE ? now + RECHECK_MILLIS : next,
+                        out);
             }
             if (probe) {
                 // One probe at a time to a dead site; its result decides (Postfix's probe).
@@ -137,6 +156,70 @@ public final class SiteScheduler implements Serializable {
             index.ipCursor = 0;
         }
         return -1;
+    }
+
+    /**
+     * When nothing can leave: lets every lane's head go that is past its max age, as a release with
+     * no sending IP (the delivery step ends it EXPIRED without an attempt). Only heads are looked
+     * at -- a lane is first in, first out, so its head is its oldest message -- and only when the
+     * queue is stuck, so a flowing site pays nothing for it.
+     *
+     * @return when to look again: {@code next}, or sooner when a head expires before then; -1 when
+     *     the queue emptied
+     */
+    private long expire(
+            String site,
+            int shard,
+            QueueIndex index,
+            QueueStore store,
+            long now,
+            long next,
+            Consumer<Release> out) {
+        if (maxAgeMillis == Long.MAX_VALUE) {
+            return next;
+        }
+        long soonest = next;
+        for (int p = 0; p < index.lanes.size(); p++) {
+            List<Lane> lanes = index.lanes.get(p);
+            for (int li = lanes.size() - 1; li >= 0; li--) {
+                Lane lane = lanes.get(li);
+                while (lane.head < lane.tail) {
+                    long key = QueueIndex.entryKey(lane.id, lane.head);
+                    Delivery d = store.get(key);
+                    long deadline = d == null ? now : deadline(d);
+                    if (deadline > now) {
+                        soonest = Math.min(soonest, deadline);
+                        break;
+                    }
+                    store.remove(key);
+                    lane.head++;
+                    index.size--;
+                    if (d != null) {
+                        out.accept(new Release(d, site, shard, null));
+                    }
+                }
+                if (lane.head == lane.tail) {
+                    lanes.remove(li);
+                    index.cursor[p] = 0;
+                }
+            }
+        }
+        if (index.size == 0) {
+            index.nextLaneId = 0;
+            index.ipCursor = 0;
+            return -1;
+        }
+        return soonest;
+    }
+
+    private long deadline(Delivery d) {
+        java.time.Instant from =
+                d.firstAttemptAt() != null ? d.firstAttemptAt() : d.message().submittedAt();
+        if (from == null) {
+            return Long.MAX_VALUE;
+        }
+        long start = from.toEpochMilli();
+        return start > Long.MAX_VALUE - maxAgeMillis ? Long.MAX_VALUE : start + maxAgeMillis;
     }
 
     private record Choice(String ip, long at) {}

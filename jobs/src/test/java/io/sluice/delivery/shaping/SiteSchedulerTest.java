@@ -296,6 +296,58 @@ public class SiteSchedulerTest {
     }
 
     @Test
+    void messagesStuckBehindAPauseExpireAtTheirMaxAgeInsteadOfWaitingForever() {
+        scheduler =
+                new SiteScheduler(
+                        ShapingRules.parse("test.rules", RULES),
+                        ResponseRules.defaults(),
+                        PoolPolicy.of(List.of("shared/" + A + "/a.test"), List.of(), "shared"),
+                        60_000);
+        for (int i = 0; i < 3; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        runAt(T0);
+        feedback(
+                A,
+                Kind.REPLY,
+                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+                BounceAction.PAUSE,
+                T0 + 10);
+
+        long wake = runAt(T0 + 30_000);
+        assertThat(released).hasSize(1);
+        // The only IP is paused for 2 h, but the queue wakes at the messages' max age (submitted
+        // at T0 + 60 s), not at the pause's end.
+        assertThat(wake).isEqualTo(T0 + 60_000);
+
+        assertThat(runAt(wake)).isEqualTo(-1);
+        assertThat(released)
+                .extracting(r -> r.delivery().message().messageId(), Release::expired)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("m0", false),
+                        org.assertj.core.groups.Tuple.tuple("m1", true),
+                        org.assertj.core.groups.Tuple.tuple("m2", true));
+        assertThat(store.entries).isEmpty();
+    }
+
+    @Test
+    void withoutAMaxAgeAPausedQueueWaitsForThePause() {
+        for (int i = 0; i < 2; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        runAt(T0);
+        feedback(
+                A,
+                Kind.REPLY,
+                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+                BounceAction.PAUSE,
+                T0 + 10);
+
+        assertThat(runAt(T0 + 30_000)).isEqualTo(T0 + 10 + 2 * 3_600_000L);
+        assertThat(released).extracting(Release::expired).containsExactly(false);
+    }
+
+    @Test
     void sluicesOwnDeferralsNeverExtendAPause() {
         enqueue("m0", "acme", Priority.MARKETING);
         runAt(T0);
