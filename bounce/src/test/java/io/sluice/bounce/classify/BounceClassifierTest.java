@@ -30,6 +30,8 @@ class BounceClassifierTest {
             ''        | 556 5.1.10 Recipient address has null MX                                                                                                                                                                 | notaccept     | HARD | SUPPRESS
             ''        | 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org                                                                                                                   | blocked       | SOFT | PAUSE
             ''        | 450 4.1.1 <a@example.com>: Recipient address rejected: unverified address: User unknown                                                                                                                | userunknown   | SOFT | RETRY
+            ''        | 451 4.7.1 Greylisted, please try again later.                                                                                                                                                            | toomanyconn   | SOFT | RETRY
+            ''        | 450 4.7.1 <a@example.com>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/                                                                                                   | toomanyconn   | SOFT | RETRY
             ''        | 250 2.0.0 OK                                                                                                                                                                                             | delivered     | NONE | NONE
             """)
     void providerReplies(
