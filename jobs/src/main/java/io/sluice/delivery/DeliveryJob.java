@@ -260,7 +260,7 @@ public final class DeliveryJob {
         SingleOutputStreamOperator<AttemptOutcome> outcomes =
                 AsyncDataStream.unorderedWait(
                                 releases,
-                                new SmtpDeliveryFunction(settings, clock),
+                                new SmtpDeliveryFunction(settings, scheduler.rules(), clock),
                                 conf.get(DeliveryOptions.ATTEMPT_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 conf.get(DeliveryOptions.DELIVERY_CAPACITY))

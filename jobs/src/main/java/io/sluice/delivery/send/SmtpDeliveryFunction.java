@@ -14,6 +14,8 @@ import io.sluice.delivery.ledger.Deferred;
 import io.sluice.delivery.ledger.Delivery;
 import io.sluice.delivery.shaping.Feedback;
 import io.sluice.delivery.shaping.Release;
+import io.sluice.delivery.shaping.ShapingRules;
+import io.sluice.delivery.shaping.SiteRule;
 import io.sluice.mta.dkim.DkimKey;
 import io.sluice.mta.dkim.DkimKeyRing;
 import io.sluice.mta.dkim.DkimSigner;
@@ -24,6 +26,7 @@ import io.sluice.mta.route.MxResolver;
 import io.sluice.mta.smtp.AttemptResult;
 import io.sluice.mta.smtp.AttemptResult.Outcome;
 import io.sluice.mta.smtp.SendingIp;
+import io.sluice.mta.smtp.SiteLimits;
 import io.sluice.mta.smtp.SmtpDelivery;
 import io.sluice.mta.smtp.SmtpStage;
 import java.net.InetSocketAddress;
@@ -64,6 +67,8 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     private static final long serialVersionUID = 1L;
 
     private final DeliverySettings settings;
+    private final ShapingRules rules;
+    private transient int subtasks;
     private final Clock clock;
 
     private transient SmtpDelivery delivery;
@@ -80,7 +85,16 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     private transient Counter expiredQueued;
 
     public SmtpDeliveryFunction(DeliverySettings settings, Clock clock) {
+        this(settings, null, clock);
+    }
+
+    /**
+     * @param rules the shaping rules, whose connection and per-connection limits of each site (per
+     *     IP x site) cap the connections this task opens; null for only the SMTP settings' limits
+     */
+    public SmtpDeliveryFunction(DeliverySettings settings, ShapingRules rules, Clock clock) {
         this.settings = settings;
+        this.rules = rules;
         this.clock = clock;
     }
 
@@ -107,6 +121,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
                             t.setDaemon(true);
                             return t;
                         });
+        subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         delivered = getRuntimeContext().getMetricGroup().counter("delivered");
         bounced = getRuntimeContext().getMetricGroup().counter("bounced");
         deferred = getRuntimeContext().getMetricGroup().counter("deferred");
@@ -180,7 +195,8 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
                         m.htmlBody(),
                         m.unsubscribeUrl());
         byte[] mime = sign(composer.compose(outbound, now), m.fromDomain());
-        AttemptResult r = delivery.deliver(outbound.returnPath(), m.recipient(), mime, ip);
+        AttemptResult r =
+                delivery.deliver(outbound.returnPath(), m.recipient(), mime, ip, limits(release));
         return outcome(release, r, ip.pool(), false);
     }
 
@@ -204,6 +220,20 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
 
     private static String field(String v) {
         return v == null ? "" : v.replace(':', '-').replace('\r', ' ').replace('\n', ' ');
+    }
+
+    /**
+     * The site's limits for the release's IP, this task's share of them: every parallel instance of
+     * this operator has its own connections, so each may open its share of the rule's connections
+     * (rounded up, at least one), as the scheduler's shards share the rate.
+     */
+    SiteLimits limits(Release release) {
+        if (rules == null || release.site() == null) {
+            return null;
+        }
+        SiteRule rule = rules.at(release.site(), release.sendingIp());
+        int share = Math.max(1, (rule.connections() + subtasks - 1) / Math.max(1, subtasks));
+        return new SiteLimits(release.site(), share, rule.perConnection());
     }
 
     private SendingIp sendingIp(Release release) {

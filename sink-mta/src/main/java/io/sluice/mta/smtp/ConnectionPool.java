@@ -18,10 +18,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Open SMTP connections per (sending IP, MX address), reused for many messages: a connection goes
- * back to the pool after each message until it has carried {@code maxMessagesPerConnection}, and
- * closes after {@code idleTimeout} unused. A semaphore per key caps the connections one sending IP
- * holds to one MX address; a caller waits for a free one rather than opening more, because
- * providers answer extra connections with 421 "too many connections".
+ * back to the pool after each message until it has carried its site's per-connection limit (or
+ * {@code maxMessagesPerConnection}), and closes after {@code idleTimeout} unused. A semaphore per
+ * key caps the connections one sending IP uses at once to one MX address; a caller waits for a free
+ * one rather than opening more, because providers answer extra connections with 421 "too many
+ * connections".
+ *
+ * <p>When the caller names the site, a second cap counts every open connection (in use or idle)
+ * from the IP to any MX host of the site: a new connection needs one of the site's permits, taken
+ * from an idle connection to another of the site's hosts when none is free, and a permit returns
+ * only when its connection closes.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -29,6 +35,9 @@ final class ConnectionPool implements AutoCloseable {
 
     /** One sending IP talking to one MX address. */
     record Key(String sendingIp, InetAddress target) {}
+
+    /** One sending IP talking to one site, across its MX hosts. */
+    record SiteKey(String sendingIp, String site) {}
 
     /** A live connection and how much it has carried. */
     static final class Connection {
@@ -38,11 +47,27 @@ final class ConnectionPool implements AutoCloseable {
         int messages;
         Instant lastUsed;
 
+        /** Set by the pool when a site's cap holds a permit for this connection. */
+        SiteSlot site;
+
+        int maxMessages;
+
         Connection(Key key, SMTPTransport transport, String mxHost, Instant now) {
             this.key = key;
             this.transport = transport;
             this.mxHost = mxHost;
             this.lastUsed = now;
+        }
+    }
+
+    /** The open connections of one IP to one site, and the idle ones among them by host. */
+    static final class SiteSlot {
+        final Semaphore open;
+        final int cap;
+
+        SiteSlot(int cap) {
+            this.cap = cap;
+            this.open = new Semaphore(cap, true);
         }
     }
 
@@ -59,6 +84,7 @@ final class ConnectionPool implements AutoCloseable {
     private final SmtpSettings settings;
     private final Clock clock;
     private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
+    private final Map<SiteKey, SiteSlot> sites = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
 
     ConnectionPool(SmtpSettings settings, Clock clock) {
@@ -80,10 +106,21 @@ final class ConnectionPool implements AutoCloseable {
      * opener}. Waits up to {@code wait} for a free slot under the cap; returns null when none came.
      */
     Connection borrow(Key key, Opener opener, Duration wait) throws Exception {
+        return borrow(key, null, opener, wait);
+    }
+
+    /**
+     * As {@link #borrow(Key, Opener, Duration)}, within {@code limits}: at most {@code
+     * limits.connections()} open from the key's IP to the site, each closed after {@code
+     * limits.perConnection()} messages. Null limits: only the pool's own settings.
+     */
+    Connection borrow(Key key, SiteLimits limits, Opener opener, Duration wait) throws Exception {
+        long deadline = System.nanoTime() + wait.toNanos();
         Slot slot = slots.computeIfAbsent(key, k -> new Slot());
         if (!slot.permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             return null;
         }
+        SiteSlot site = null;
         try {
             Connection idle;
             synchronized (slot) {
@@ -92,18 +129,69 @@ final class ConnectionPool implements AutoCloseable {
             if (idle != null) {
                 return idle;
             }
-            return opener.open();
+            if (limits != null) {
+                site =
+                        sites.computeIfAbsent(
+                                new SiteKey(key.sendingIp(), limits.site()),
+                                k -> new SiteSlot(limits.connections()));
+                if (!site.open.tryAcquire()) {
+                    closeIdleOfSite(site);
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    if (!site.open.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                        slot.permits.release();
+                        return null;
+                    }
+                }
+            }
+            Connection c = opener.open();
+            c.site = site;
+            c.maxMessages =
+                    limits == null
+                            ? settings.maxMessagesPerConnection()
+                            : Math.min(limits.perConnection(), settings.maxMessagesPerConnection());
+            return c;
         } catch (Exception | Error e) {
+            if (site != null) {
+                site.open.release();
+            }
             slot.permits.release();
             throw e;
         }
+    }
+
+    /** Closes one idle connection that holds a permit of {@code site}, if there is one. */
+    private void closeIdleOfSite(SiteSlot site) {
+        for (Slot other : slots.values()) {
+            Connection victim = null;
+            synchronized (other) {
+                for (var it = other.idle.descendingIterator(); it.hasNext(); ) {
+                    Connection c = it.next();
+                    if (c.site == site) {
+                        it.remove();
+                        victim = c;
+                        break;
+                    }
+                }
+            }
+            if (victim != null) {
+                quit(victim);
+                return;
+            }
+        }
+    }
+
+    /** Open connections of {@code sendingIp} to {@code site} (in use or idle), for tests. */
+    int openToSite(String sendingIp, String site) {
+        SiteSlot s = sites.get(new SiteKey(sendingIp, site));
+        return s == null ? 0 : s.cap - s.open.availablePermits();
     }
 
     /** Gives a connection back; it is closed if it may not carry more. */
     void release(Connection c, boolean reusable) {
         Slot slot = slots.get(c.key);
         c.lastUsed = clock.instant();
-        if (reusable && c.messages < settings.maxMessagesPerConnection()) {
+        int max = c.maxMessages > 0 ? c.maxMessages : settings.maxMessagesPerConnection();
+        if (reusable && c.messages < max) {
             synchronized (slot) {
                 slot.idle.addFirst(c);
             }
@@ -135,6 +223,12 @@ final class ConnectionPool implements AutoCloseable {
             c.transport.close();
         } catch (Exception e) {
             LOG.debug("closing connection to {} failed", c.mxHost, e);
+        } finally {
+            SiteSlot site = c.site;
+            c.site = null;
+            if (site != null) {
+                site.open.release();
+            }
         }
     }
 

@@ -60,6 +60,15 @@ public final class SmtpDelivery implements AutoCloseable {
      * @param mime the message as it goes on the wire, CRLF line ends, signed if it is to be
      */
     public AttemptResult deliver(String envelopeFrom, String recipient, byte[] mime, SendingIp ip) {
+        return deliver(envelopeFrom, recipient, mime, ip, null);
+    }
+
+    /**
+     * @param limits what the recipient's site allows the sending IP (connections open at once,
+     *     messages per connection); null for only the settings' own limits
+     */
+    public AttemptResult deliver(
+            String envelopeFrom, String recipient, byte[] mime, SendingIp ip, SiteLimits limits) {
         Instant start = clock.instant();
         String domain = recipient.substring(recipient.lastIndexOf('@') + 1);
         Route route = resolver.resolve(domain);
@@ -88,6 +97,7 @@ public final class SmtpDelivery implements AutoCloseable {
                     connection =
                             pool.borrow(
                                     key,
+                                    limits,
                                     () -> open(key, host.name(), ip),
                                     settings.commandTimeout());
                 } catch (HandshakeFailure e) {

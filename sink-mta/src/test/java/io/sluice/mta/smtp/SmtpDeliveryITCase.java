@@ -128,7 +128,75 @@ class SmtpDeliveryITCase {
                 .containsExactly("127.0.0.77");
     }
 
+    /**
+     * Twelve threads send 120 messages from one IP to a site with two MX hosts. The site allows 3
+     * connections and 10 messages per connection: the servers never see more than 3 connections
+     * from the IP at once, whichever host they go to, and no connection carries more than 10.
+     */
+    @Test
+    void aSitesConnectionCapHoldsAcrossItsMxHostsUnderLoad() throws Exception {
+        int port = internet.smtpPort();
+        CountingSmtpServer.Counts counts = new CountingSmtpServer.Counts();
+        InetAddress mx1 = InetAddress.getByName("127.0.41.201");
+        InetAddress mx2 = InetAddress.getByName("127.0.41.202");
+        internet.dns()
+                .loadZone(
+                        "cap.example. IN MX 10 mx1.cap.example.\n"
+                                + "cap.example. IN MX 10 mx2.cap.example.\n"
+                                + "mx1.cap.example. IN A 127.0.41.201\n"
+                                + "mx2.cap.example. IN A 127.0.41.202\n",
+                        ".");
+        SendingIp capped =
+                new SendingIp("shared", InetAddress.getByName("127.0.0.78"), "mta78.sluice.test");
+        SiteLimits limits = new SiteLimits("cap", 3, 10);
+        java.util.concurrent.ExecutorService threads =
+                java.util.concurrent.Executors.newFixedThreadPool(12);
+        try (CountingSmtpServer a = new CountingSmtpServer(mx1, port, counts);
+                CountingSmtpServer b = new CountingSmtpServer(mx2, port, counts);
+                SmtpDelivery capping =
+                        new SmtpDelivery(
+                                MxResolver.using(internet.dnsAddress(), Duration.ofSeconds(2)),
+                                SmtpSettings.defaults().withPort(port),
+                                Clock.systemUTC())) {
+            java.util.List<java.util.concurrent.Future<AttemptResult>> results =
+                    new java.util.ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                String id = "m-cap" + i;
+                String rcpt = "user" + i + "@cap.example";
+                results.add(
+                        threads.submit(
+                                () ->
+                                        capping.deliver(
+                                                "bounces@acme.example",
+                                                rcpt,
+                                                mime(rcpt, id),
+                                                capped,
+                                                limits)));
+            }
+            for (var r : results) {
+                assertThat(r.get().outcome()).isEqualTo(Outcome.DELIVERED);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(counts.maxOpen.get()).isBetween(1, 3);
+        assertThat(counts.messagesPerConnection)
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(10));
+        assertThat(counts.messagesPerConnection.stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(120);
+        System.out.println(
+                "smtp: 120 messages to a 3-connection site over "
+                        + counts.opened.get()
+                        + " connections, at most "
+                        + counts.maxOpen.get()
+                        + " open at once");
+    }
+
     private static AttemptResult send(String recipient, String id) {
+        return delivery.deliver("bounces@acme.example", recipient, mime(recipient, id), ip);
+    }
+
+    private static byte[] mime(String recipient, String id) {
         OutboundMessage m =
                 new OutboundMessage(
                         id,
@@ -143,6 +211,6 @@ class SmtpDeliveryITCase {
                         "Hi there",
                         null,
                         "https://acme.example/u/1");
-        return delivery.deliver(m.returnPath(), recipient, COMPOSER.compose(m, Instant.now()), ip);
+        return COMPOSER.compose(m, Instant.now());
     }
 }
