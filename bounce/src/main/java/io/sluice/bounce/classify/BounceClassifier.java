@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 public final class BounceClassifier {
 
     private static final String RULES = "/io/sluice/bounce/rules/";
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern CONTINUATION =
             Pattern.compile("(?<=\\S )[245]\\d\\d[ -][245]\\.\\d{1,3}\\.\\d{1,3} ");
 
@@ -46,14 +45,15 @@ public final class BounceClassifier {
      * A rule with the ids of the literals one of which its text must contain for its regex to match
      * ({@link RequiredLiterals}); null when the rule has no text condition or nothing is known.
      */
-    private record Prefiltered(ReplyRule rule, int[] literalIds) {}
+    private record Prefiltered(ReplyRule rule, int[] literalIds, RequiredLiterals required) {}
 
     private List<Prefiltered> prefiltered(List<ReplyRule> rules, Map<String, Integer> ids) {
         List<Prefiltered> out = new ArrayList<>();
         for (ReplyRule rule : rules) {
             int[] required = null;
+            RequiredLiterals r = null;
             if (rule.text().isPresent()) {
-                RequiredLiterals r = RequiredLiterals.of(rule.text().get());
+                r = RequiredLiterals.of(rule.text().get());
                 if (!r.unconstrained()) {
                     required =
                             r.literals().stream()
@@ -68,7 +68,7 @@ public final class BounceClassifier {
                                     .toArray();
                 }
             }
-            out.add(new Prefiltered(rule, required));
+            out.add(new Prefiltered(rule, required, r));
         }
         return List.copyOf(out);
     }
@@ -128,7 +128,7 @@ public final class BounceClassifier {
     public Optional<Classification> match(SmtpReply reply, String site, Set<Reason> reasons) {
         // Rules are compiled lower-case (ReplyRuleParser), so the text is folded once here
         // rather than by every rule at every position.
-        String flat = WHITESPACE.matcher(reply.text()).replaceAll(" ").toLowerCase(Locale.ROOT);
+        String flat = collapseWhitespace(reply.text()).toLowerCase(Locale.ROOT);
         // A multi-line reply joined into one line repeats its code and status on every line
         // ("550-5.7.1 Messages with multiple 550-5.7.1 addresses"); the words must read on.
         flat = CONTINUATION.matcher(flat).replaceAll("");
@@ -142,12 +142,46 @@ public final class BounceClassifier {
                 if ((reasons == null || reasons.contains(rule.reason()))
                         && rule.matchesCodes(reply)
                         && mayMatch(p.literalIds(), flat, present)
-                        && rule.matchesText(flat)) {
+                        && (p.required() == null || p.required().find(flat))) {
                     return Optional.of(rule.apply(reply));
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Each run of regex whitespace ({@code \s}: space, tab, LF, VT, FF, CR) replaced by one space,
+     * as {@code text.replaceAll("\\s+", " ")} would, in one pass without the regex.
+     */
+    static String collapseWhitespace(String text) {
+        StringBuilder out = null;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (isRegexSpace(c)) {
+                int j = i + 1;
+                while (j < n && isRegexSpace(text.charAt(j))) {
+                    j++;
+                }
+                if (c != ' ' || j > i + 1) {
+                    if (out == null) {
+                        out = new StringBuilder(n).append(text, 0, i);
+                    }
+                    out.append(' ');
+                } else if (out != null) {
+                    out.append(' ');
+                }
+                i = j - 1;
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     /** False when the text contains none of the literals: the rule's regex cannot match. */

@@ -1,6 +1,7 @@
 package io.sluice.bounce.classify;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,17 +30,26 @@ public final class RequiredLiterals {
 
     private static final Pattern LEADING_FLAGS = Pattern.compile("\\(\\?([ims]+)\\)");
 
-    private static final RequiredLiterals ANYTHING = new RequiredLiterals(null, false);
+    private static final int UNBOUNDED = -1;
+    private static final int MAX_BOUND = 1 << 20;
+    // Windows pay off only when they cover much less than the text.
+    private static final int MAX_WINDOWS = 32;
 
+    private final Pattern pattern;
     // null when nothing is known: every text may match.
     private final String[] literals;
     // Under (?i) (ASCII only, as java.util.regex does without UNICODE_CASE) the literals are
     // lower-case ASCII and the text is folded the same way before the search.
     private final boolean asciiCaseInsensitive;
+    // The longest match in chars, UNBOUNDED when not known (or when windows would be unsafe).
+    private final int maxLength;
 
-    private RequiredLiterals(String[] literals, boolean asciiCaseInsensitive) {
+    private RequiredLiterals(
+            Pattern pattern, String[] literals, boolean asciiCaseInsensitive, int maxLength) {
+        this.pattern = pattern;
         this.literals = literals;
         this.asciiCaseInsensitive = asciiCaseInsensitive;
+        this.maxLength = maxLength;
     }
 
     /** The literals every match of {@code pattern} contains one of. */
@@ -52,15 +62,12 @@ public final class RequiredLiterals {
                         | Pattern.LITERAL
                         | Pattern.CANON_EQ
                         | Pattern.UNICODE_CHARACTER_CLASS;
+        RequiredLiterals anything = new RequiredLiterals(pattern, null, false, UNBOUNDED);
         if ((flags & unsupported) != 0) {
-            return ANYTHING;
+            return anything;
         }
-        return of(pattern.pattern(), (flags & Pattern.CASE_INSENSITIVE) != 0);
-    }
-
-    private static RequiredLiterals of(String regex, boolean caseInsensitiveFlag) {
-        boolean caseInsensitive = caseInsensitiveFlag;
-        String body = regex;
+        boolean caseInsensitive = (flags & Pattern.CASE_INSENSITIVE) != 0;
+        String body = pattern.pattern();
         Matcher leadingFlags = LEADING_FLAGS.matcher(body);
         if (leadingFlags.lookingAt()) {
             // (?m) and (?s) change what ^, $ and . match, which are not literals anyway.
@@ -68,20 +75,78 @@ public final class RequiredLiterals {
             body = body.substring(leadingFlags.end());
         }
         Node root;
+        Analyser a = new Analyser(body, caseInsensitive);
         try {
-            Analyser a = new Analyser(body, caseInsensitive);
             root = a.alternation();
             if (a.pos != body.length()) {
-                return ANYTHING;
+                return anything;
             }
         } catch (Unsupported e) {
-            return ANYTHING;
+            return anything;
         }
         Set<String> found = root.factors();
         if (found == null || found.isEmpty() || found.contains("")) {
-            return ANYTHING;
+            return anything;
         }
-        return new RequiredLiterals(minimal(found), caseInsensitive);
+        return new RequiredLiterals(
+                pattern,
+                minimal(found),
+                caseInsensitive,
+                a.possessive ? UNBOUNDED : root.maxLength());
+    }
+
+    /**
+     * Exactly {@code pattern.matcher(text).find()}, usually much faster: false at once when the
+     * text lacks every literal; otherwise, when a match cannot be longer than some bound, the
+     * pattern runs only in windows of that size around each occurrence of a literal (any match
+     * contains one and fits in its window) instead of from every position of the text. The windows
+     * see the text around them (transparent bounds), and their edges are no line or input edges for
+     * ^ and $ (no anchoring bounds), so a match in one is a match in the text.
+     */
+    public boolean find(String text) {
+        if (literals == null) {
+            return pattern.matcher(text).find();
+        }
+        String folded = asciiCaseInsensitive ? asciiLower(text) : text;
+        int n = text.length();
+        if (maxLength == UNBOUNDED || n <= 4 * maxLength) {
+            return mayMatchFolded(folded) && pattern.matcher(text).find();
+        }
+        long[] windows = new long[MAX_WINDOWS];
+        int count = 0;
+        for (String l : literals) {
+            for (int i = folded.indexOf(l); i >= 0; i = folded.indexOf(l, i + 1)) {
+                if (count == MAX_WINDOWS) {
+                    return pattern.matcher(text).find();
+                }
+                long start = Math.max(0, i + l.length() - maxLength);
+                long end = Math.min(n, i + maxLength);
+                windows[count++] = start << 32 | end;
+            }
+        }
+        if (count == 0) {
+            return false;
+        }
+        Arrays.sort(windows, 0, count);
+        Matcher m = pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+        int from = (int) (windows[0] >>> 32);
+        int to = (int) windows[0];
+        for (int w = 1; w <= count; w++) {
+            int start = w < count ? (int) (windows[w] >>> 32) : Integer.MAX_VALUE;
+            if (start <= to) {
+                to = Math.max(to, (int) windows[w]);
+                continue;
+            }
+            m.region(from, to);
+            if (m.find()) {
+                return true;
+            }
+            if (w < count) {
+                from = start;
+                to = (int) windows[w];
+            }
+        }
+        return false;
     }
 
     /** Whether the regex may find a match in {@code text}; false only when it certainly cannot. */
@@ -99,15 +164,12 @@ public final class RequiredLiterals {
     }
 
     /**
-     * Like {@link #mayMatch} for a case-insensitive pattern, on a text already folded by {@link
-     * #asciiLower}: several patterns over one text then share one folding.
+     * Like {@link #mayMatch} on a text already folded by {@link #asciiLower} if the pattern is
+     * case-insensitive: several patterns over one text then share one folding.
      */
     public boolean mayMatchFolded(String text) {
         if (literals == null) {
             return true;
-        }
-        if (!asciiCaseInsensitive) {
-            throw new IllegalStateException("folded text given for a case-sensitive pattern");
         }
         for (String l : literals) {
             if (text.contains(l)) {
@@ -178,13 +240,17 @@ public final class RequiredLiterals {
      * superset of them (null when too many or unbounded); {@code knownFactors}, strings one of
      * which each of them contains (null when none is known).
      */
-    private record Node(Set<String> exact, Set<String> knownFactors) {
+    private record Node(Set<String> exact, Set<String> knownFactors, int maxLength) {
 
-        static Node of(Set<String> exact) {
-            return new Node(exact, null);
+        static Node of(Set<String> exact, int maxLength) {
+            return new Node(exact, null, maxLength);
         }
 
-        static final Node UNKNOWN = new Node(null, null);
+        /** One character of a class, or '.': up to two chars (a surrogate pair). */
+        static final Node ANY_CHAR = new Node(null, null, 2);
+
+        /** Nothing known, and no bound on the length. */
+        static final Node UNKNOWN = new Node(null, null, UNBOUNDED);
 
         Set<String> factors() {
             if (exact != null) {
@@ -199,6 +265,16 @@ public final class RequiredLiterals {
         private final String p;
         private final boolean caseInsensitive;
         int pos;
+        // A possessive quantifier may fail on the whole text where it succeeds on a window of it.
+        boolean possessive;
+
+        private static int plus(int a, int b) {
+            return a == UNBOUNDED || b == UNBOUNDED || (long) a + b > MAX_BOUND ? UNBOUNDED : a + b;
+        }
+
+        private static int times(int n, int length) {
+            return length == UNBOUNDED || (long) n * length > MAX_BOUND ? UNBOUNDED : n * length;
+        }
 
         Analyser(String pattern, boolean caseInsensitive) {
             this.p = pattern;
@@ -217,7 +293,12 @@ public final class RequiredLiterals {
             }
             Set<String> exact = new LinkedHashSet<>();
             Set<String> factors = new LinkedHashSet<>();
+            int maxLength = 0;
             for (Node b : branches) {
+                maxLength =
+                        maxLength == UNBOUNDED || b.maxLength() == UNBOUNDED
+                                ? UNBOUNDED
+                                : Math.max(maxLength, b.maxLength());
                 if (exact != null) {
                     if (b.exact() == null) {
                         exact = null;
@@ -237,7 +318,7 @@ public final class RequiredLiterals {
                     }
                 }
             }
-            return new Node(exact, factors);
+            return new Node(exact, factors, maxLength);
         }
 
         Node sequence() {
@@ -248,8 +329,10 @@ public final class RequiredLiterals {
             List<Set<String>> candidates = new ArrayList<>();
             Set<String> run = Set.of("");
             boolean allExact = true;
+            int maxLength = 0;
             while (pos < p.length() && p.charAt(pos) != '|' && p.charAt(pos) != ')') {
                 Node part = quantified(atom());
+                maxLength = plus(maxLength, part.maxLength());
                 if (part.exact() != null) {
                     Set<String> product = product(run, part.exact());
                     if (product == null) {
@@ -269,7 +352,7 @@ public final class RequiredLiterals {
                 }
             }
             if (allExact) {
-                return Node.of(run);
+                return Node.of(run, maxLength);
             }
             candidates.add(run);
             Set<String> best = null;
@@ -284,7 +367,7 @@ public final class RequiredLiterals {
                     bestLength = shortest;
                 }
             }
-            return new Node(null, best);
+            return new Node(null, best, maxLength);
         }
 
         private static Set<String> product(Set<String> left, Set<String> right) {
@@ -306,18 +389,18 @@ public final class RequiredLiterals {
             }
             char c = p.charAt(pos);
             int min;
-            int max; // -1: unbounded
+            int max;
             if (c == '?') {
                 min = 0;
                 max = 1;
                 pos++;
             } else if (c == '*') {
                 min = 0;
-                max = -1;
+                max = UNBOUNDED;
                 pos++;
             } else if (c == '+') {
                 min = 1;
-                max = -1;
+                max = UNBOUNDED;
                 pos++;
             } else if (c == '{') {
                 int close = p.indexOf('}', pos);
@@ -336,7 +419,7 @@ public final class RequiredLiterals {
                     min = Integer.parseInt(range.substring(0, comma));
                     max =
                             comma == range.length() - 1
-                                    ? -1
+                                    ? UNBOUNDED
                                     : Integer.parseInt(range.substring(comma + 1));
                 }
                 pos = close + 1;
@@ -345,15 +428,17 @@ public final class RequiredLiterals {
             }
             // A lazy or possessive quantifier matches the same strings or fewer.
             if (pos < p.length() && (p.charAt(pos) == '?' || p.charAt(pos) == '+')) {
+                possessive |= p.charAt(pos) == '+';
                 pos++;
             }
+            int maxLength = max == UNBOUNDED ? UNBOUNDED : times(max, atom.maxLength());
             if (min == 0 && max == 1 && atom.exact() != null) {
                 Set<String> exact = new LinkedHashSet<>(atom.exact());
                 exact.add("");
-                return Node.of(exact);
+                return Node.of(exact, maxLength);
             }
             if (min == 0) {
-                return Node.UNKNOWN;
+                return new Node(null, null, maxLength);
             }
             if (min == max && atom.exact() != null) {
                 Set<String> exact = Set.of("");
@@ -361,11 +446,11 @@ public final class RequiredLiterals {
                     exact = product(exact, atom.exact());
                 }
                 if (exact != null) {
-                    return Node.of(exact);
+                    return Node.of(exact, maxLength);
                 }
             }
             // At least one repetition: each match contains one of the atom's.
-            return new Node(null, atom.factors());
+            return new Node(null, atom.factors(), maxLength);
         }
 
         Node atom() {
@@ -391,11 +476,11 @@ public final class RequiredLiterals {
                 }
                 case '.' -> {
                     pos++;
-                    return Node.UNKNOWN;
+                    return Node.ANY_CHAR;
                 }
                 case '^', '$' -> {
                     pos++;
-                    return Node.of(Set.of(""));
+                    return Node.of(Set.of(""), 0);
                 }
                 case '\\' -> {
                     return escape();
@@ -403,7 +488,7 @@ public final class RequiredLiterals {
                 case '*', '+', '?', '{', '}', ']', ')', '|' -> throw new Unsupported();
                 default -> {
                     pos++;
-                    return Node.of(Set.of(literal(c)));
+                    return Node.of(Set.of(literal(c)), 1);
                 }
             }
         }
@@ -416,16 +501,16 @@ public final class RequiredLiterals {
             pos += 2;
             if (e == 'b' || e == 'B') {
                 // An assertion matches no characters: as far as literals go, the empty string.
-                return Node.of(Set.of(""));
+                return Node.of(Set.of(""), 0);
             }
             if (e == 'd') {
-                return Node.of(digits());
+                return Node.of(digits(), 1);
             }
             if (e == 's' || e == 'w' || e == 'S' || e == 'W' || e == 'D') {
-                return Node.UNKNOWN;
+                return Node.ANY_CHAR;
             }
             if (isEscapedLiteral(e)) {
-                return Node.of(Set.of(literal(e)));
+                return Node.of(Set.of(literal(e)), 1);
             }
             throw new Unsupported();
         }
@@ -512,9 +597,9 @@ public final class RequiredLiterals {
                 }
             }
             if (negated || !known || chars.size() > 12) {
-                return Node.UNKNOWN;
+                return Node.ANY_CHAR;
             }
-            return Node.of(chars);
+            return Node.of(chars, 1);
         }
 
         private String literal(char c) {
