@@ -1,5 +1,6 @@
 package io.sluice.bounce.arf;
 
+import io.sluice.bounce.classify.RequiredLiterals;
 import io.sluice.bounce.mail.MailPart;
 import io.sluice.bounce.mail.ReceivedMail;
 import java.util.ArrayList;
@@ -31,6 +32,12 @@ public final class FeedbackReportParser {
     private static final Pattern SES_MESSAGE_ID =
             Pattern.compile("\"messageId\"\\s*:\\s*\"([^\"]{1,256})\"");
 
+    // Case-insensitive patterns run over whole parts: a literal search first rules out the
+    // texts that lack their words (RequiredLiterals).
+    private static final RequiredLiterals FEEDBACK_TYPE_WORDS =
+            RequiredLiterals.of(FEEDBACK_TYPE_LINE);
+    private static final RequiredLiterals SES_COMPLAINT_WORDS = RequiredLiterals.of(SES_COMPLAINT);
+
     /** Reads any bytes; returns "not a report" rather than throwing. */
     public FeedbackReport parse(byte[] raw) {
         if (raw == null || raw.length == 0) {
@@ -54,6 +61,7 @@ public final class FeedbackReportParser {
         for (MailPart p : mail.parts()) {
             if (!p.enclosed()
                     && p.contentType().startsWith("text/")
+                    && FEEDBACK_TYPE_WORDS.mayMatch(p.text())
                     && FEEDBACK_TYPE_LINE.matcher(p.text()).find()) {
                 return fromFields(p.text(), original);
             }
@@ -74,7 +82,7 @@ public final class FeedbackReportParser {
                     field(original, "Feedback-ID"));
         }
         String body = mail.humanText();
-        if (SES_COMPLAINT.matcher(body).find()) {
+        if (SES_COMPLAINT_WORDS.mayMatch(body) && SES_COMPLAINT.matcher(body).find()) {
             return sesComplaint(body);
         }
         return FeedbackReport.notAReport("no message/feedback-report part");

@@ -26,10 +26,19 @@ public record ReplyRule(
      * rules: text patterns are compiled lower-case, which is how matching is case-insensitive.
      */
     public boolean matches(SmtpReply reply, String foldedText) {
+        return matchesCodes(reply) && matchesText(foldedText);
+    }
+
+    /** Whether the code, status and command conditions hold (the cheap ones, no text scan). */
+    boolean matchesCodes(SmtpReply reply) {
         return code.map(c -> c.matches(reply.code())).orElse(true)
                 && status.map(s -> s.matches(reply.status())).orElse(true)
-                && command.map(c -> c.contains(reply.command())).orElse(true)
-                && text.map(t -> t.matcher(foldedText).find()).orElse(true);
+                && command.map(c -> c.contains(reply.command())).orElse(true);
+    }
+
+    /** Whether the text condition, if any, finds a match in the folded text. */
+    boolean matchesText(String foldedText) {
+        return text.map(t -> t.matcher(foldedText).find()).orElse(true);
     }
 
     /** The verdict this rule gives for {@code reply}; the class comes from the fixed policy. */

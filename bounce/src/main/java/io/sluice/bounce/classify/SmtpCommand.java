@@ -45,31 +45,45 @@ public enum SmtpCommand {
     private static final Pattern QMAIL_DATA =
             Pattern.compile("(?i)failed after I sent the message|message was rejected");
 
+    // Case-insensitive alternations tried at every position of a long text are slow; a text
+    // without any of their words cannot match, and most texts have none (RequiredLiterals).
+    private static final RequiredLiterals NAMED_WORDS = RequiredLiterals.of(NAMED);
+    private static final RequiredLiterals QMAIL_RCPT_WORDS = RequiredLiterals.of(QMAIL_RCPT);
+    private static final RequiredLiterals QMAIL_MAIL_WORDS = RequiredLiterals.of(QMAIL_MAIL);
+    private static final RequiredLiterals QMAIL_HELO_WORDS = RequiredLiterals.of(QMAIL_HELO);
+    private static final RequiredLiterals QMAIL_DATA_WORDS = RequiredLiterals.of(QMAIL_DATA);
+
     /** The command named in {@code text}, the last one when a transcript names several. */
     public static SmtpCommand find(String text) {
         if (text == null || text.isEmpty()) {
             return UNKNOWN;
         }
+        // Every pattern here is (?i): fold the text once for all their literal checks.
+        String folded = RequiredLiterals.asciiLower(text);
         SmtpCommand found = UNKNOWN;
-        Matcher m = NAMED.matcher(text);
-        while (m.find()) {
-            String named =
-                    m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-            found = of(named);
+        if (NAMED_WORDS.mayMatchFolded(folded)) {
+            Matcher m = NAMED.matcher(text);
+            while (m.find()) {
+                String named =
+                        m.group(1) != null
+                                ? m.group(1)
+                                : m.group(2) != null ? m.group(2) : m.group(3);
+                found = of(named);
+            }
         }
         if (found != UNKNOWN) {
             return found;
         }
-        if (QMAIL_RCPT.matcher(text).find()) {
+        if (QMAIL_RCPT_WORDS.mayMatchFolded(folded) && QMAIL_RCPT.matcher(text).find()) {
             return RCPT;
         }
-        if (QMAIL_MAIL.matcher(text).find()) {
+        if (QMAIL_MAIL_WORDS.mayMatchFolded(folded) && QMAIL_MAIL.matcher(text).find()) {
             return MAIL;
         }
-        if (QMAIL_HELO.matcher(text).find()) {
+        if (QMAIL_HELO_WORDS.mayMatchFolded(folded) && QMAIL_HELO.matcher(text).find()) {
             return HELO;
         }
-        if (QMAIL_DATA.matcher(text).find()) {
+        if (QMAIL_DATA_WORDS.mayMatchFolded(folded) && QMAIL_DATA.matcher(text).find()) {
             return DATA;
         }
         return UNKNOWN;

@@ -51,10 +51,21 @@ final class AddressScanner {
             if (at < 0) {
                 break;
             }
-            m.region(
-                    Math.max(from, at - LOCAL_WINDOW), Math.min(text.length(), at + DOMAIN_WINDOW));
+            int end = Math.min(text.length(), at + DOMAIN_WINDOW);
+            int start = Math.max(from, at - LOCAL_WINDOW);
             from = at + 1;
-            while (m.find() && m.start() <= at) {
+            // The matches find() would give in the window, in order, but only those starting at
+            // or before the '@' are wanted: trying each start position with lookingAt() up to the
+            // '@' (and after a match, from its end, as find() does) spares the attempt at every
+            // one of the window's positions after it, where find() went on looking -- ~100 ms on a
+            // text of 500 '@'s.
+            int s = start;
+            while (s <= at) {
+                m.region(s, end);
+                if (!m.lookingAt()) {
+                    s++;
+                    continue;
+                }
                 if (m.end() > at) {
                     String local = m.group(1);
                     if (!local.endsWith(".")) {
@@ -63,6 +74,7 @@ final class AddressScanner {
                     from = Math.max(from, m.end());
                     break;
                 }
+                s = m.end();
             }
         }
         return new ArrayList<>(found);

@@ -3,6 +3,7 @@ package io.sluice.bounce.dsn;
 import io.sluice.bounce.classify.BounceClassifier;
 import io.sluice.bounce.classify.Classification;
 import io.sluice.bounce.classify.Reason;
+import io.sluice.bounce.classify.RequiredLiterals;
 import io.sluice.bounce.classify.SmtpCommand;
 import io.sluice.bounce.classify.SmtpReply;
 import io.sluice.bounce.mail.MailPart;
@@ -92,7 +93,26 @@ public final class DsnParser {
     private static final Pattern HOST =
             Pattern.compile("(?i)\\b[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){1,8}\\.[a-z]{2,24}\\b");
 
+    private static final Pattern HEADER_LINE =
+            Pattern.compile(
+                    "(?im)^[ \\t>]*(from|reply-to|return-path|sender|message-id|in-reply-to|references):.*$");
+
+    // The patterns above that scan a bounce's whole text, tried at every position: a text without
+    // any of the words one of them needs cannot match it, and a literal search says so much
+    // faster (RequiredLiterals).
+    private static final RequiredLiterals ORIGINAL_FOLLOWS_WORDS = words(ORIGINAL_FOLLOWS);
+    private static final RequiredLiterals BOUNCE_BODY_WORDS = words(BOUNCE_BODY);
+    private static final RequiredLiterals LEADING_ADDRESS_WORDS = words(LEADING_ADDRESS);
+    private static final RequiredLiterals FORWARDED_INLINE_WORDS = words(FORWARDED_INLINE);
+    private static final RequiredLiterals WARNING_WORDS = words(WARNING);
+    private static final RequiredLiterals ENCLOSED_DSN_WORDS = words(ENCLOSED_DSN);
+    private static final RequiredLiterals HEADER_LINE_WORDS = words(HEADER_LINE);
+
     private final BounceClassifier classifier;
+
+    private static RequiredLiterals words(Pattern p) {
+        return RequiredLiterals.of(p);
+    }
 
     public DsnParser(BounceClassifier classifier) {
         this.classifier = classifier;
@@ -138,12 +158,14 @@ public final class DsnParser {
                 }
             }
             // Or forwarded inline, every line quoted with "> ".
-            Matcher inline = FORWARDED_INLINE.matcher(whole);
-            if (inline.find()) {
-                forwarded.add(unquoted(whole.substring(inline.end())));
+            if (FORWARDED_INLINE_WORDS.mayMatch(whole)) {
+                Matcher inline = FORWARDED_INLINE.matcher(whole);
+                if (inline.find()) {
+                    forwarded.add(unquoted(whole.substring(inline.end())));
+                }
             }
             for (String text : forwarded) {
-                if (ENCLOSED_DSN.matcher(text).find()) {
+                if (ENCLOSED_DSN_WORDS.mayMatch(text) && ENCLOSED_DSN.matcher(text).find()) {
                     BounceReport inner =
                             read(ReceivedMail.read(text.getBytes(StandardCharsets.UTF_8)), 1);
                     if (inner.bounce() && !inner.recipients().isEmpty()) {
@@ -243,7 +265,7 @@ public final class DsnParser {
         if (!failed.isBlank()) {
             candidates.addAll(AddressScanner.all(failed));
         }
-        if (candidates.isEmpty()) {
+        if (candidates.isEmpty() && LEADING_ADDRESS_WORDS.mayMatch(human)) {
             // Postfix and qmail start each recipient's paragraph with "<address>:".
             Matcher lead = LEADING_ADDRESS.matcher(human);
             while (lead.find()) {
@@ -289,7 +311,8 @@ public final class DsnParser {
         }
         // Without a status field, the notice itself is the MTA saying it gave up for good
         // (a failure notice is final, RFC 3464 section 2.3.3), unless it says it is a warning.
-        String status = WARNING.matcher(human).find() ? "" : "5.0.0";
+        String status =
+                WARNING_WORDS.mayMatch(human) && WARNING.matcher(human).find() ? "" : "5.0.0";
         if (candidates.size() > MAX_TEXT_RECIPIENTS) {
             candidates = candidates.subList(0, MAX_TEXT_RECIPIENTS);
         }
@@ -630,6 +653,9 @@ public final class DsnParser {
 
     private static String bounceText(String text) {
         String t = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
+        if (!ORIGINAL_FOLLOWS_WORDS.mayMatch(t)) {
+            return t;
+        }
         Matcher m = ORIGINAL_FOLLOWS.matcher(t);
         if (m.find() && m.start() > 0) {
             t = t.substring(0, m.start());
@@ -638,9 +664,8 @@ public final class DsnParser {
     }
 
     private static String withoutHeaderLines(String text) {
-        return text.replaceAll(
-                "(?im)^[ \\t>]*(from|reply-to|return-path|sender|message-id|in-reply-to|references):.*$",
-                "");
+        // Without any of the field names there is nothing to replace: the text as it is.
+        return HEADER_LINE_WORDS.mayMatch(text) ? HEADER_LINE.matcher(text).replaceAll("") : text;
     }
 
     private static Set<String> ownAddresses(ReceivedMail mail) {
@@ -667,7 +692,7 @@ public final class DsnParser {
 
     private static boolean looksLikeBounce(ReceivedMail mail, String human) {
         return mail.header("Content-Type").toLowerCase(Locale.ROOT).contains("multipart/report")
-                || BOUNCE_BODY.matcher(human).find()
+                || (BOUNCE_BODY_WORDS.mayMatch(human) && BOUNCE_BODY.matcher(human).find())
                 || !mail.header("X-Failed-Recipients").isBlank()
                 || BOUNCE_SENDER.matcher(mail.header("From")).find()
                 || BOUNCE_SUBJECT.matcher(mail.header("Subject")).find();

@@ -1,5 +1,6 @@
 package io.sluice.bounce.dsn;
 
+import io.sluice.bounce.classify.RequiredLiterals;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,10 @@ final class SesNotification {
             Pattern.compile("\"smtpResponse\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){0,2000})\"");
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]{1,512})\"");
 
+    // Most bounces are not SES JSON: a literal search rules that out before the
+    // case-insensitive pattern would be tried at every position.
+    private static final RequiredLiterals TYPE_WORDS = RequiredLiterals.of(TYPE);
+
     private SesNotification() {}
 
     private static String unescape(String json) {
@@ -39,6 +44,9 @@ final class SesNotification {
         // Delivered through SNS, the notification is a JSON string inside the SNS envelope's
         // "Message" field, its quotes escaped.
         String text = raw.contains("\\\"notificationType\\\"") ? unescape(raw) : raw;
+        if (!TYPE_WORDS.mayMatch(text)) {
+            return out;
+        }
         Matcher type = TYPE.matcher(text);
         if (!type.find()) {
             return out;

@@ -70,9 +70,29 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
         parts = List.copyOf(parts);
     }
 
+    /**
+     * The last message read on this thread. The inbound job asks both the DSN and the feedback
+     * parser about every message, and each reads it: parsing the MIME structure once instead of
+     * twice saves a quarter of the time a message costs. Keyed by a copy of the bytes read, so a
+     * caller that reuses its buffer never gets the answer for old content.
+     */
+    private static final ThreadLocal<LastRead> LAST = new ThreadLocal<>();
+
+    private record LastRead(byte[] raw, ReceivedMail mail) {}
+
     public static ReceivedMail read(byte[] whole) {
-        byte[] raw =
-                whole.length > MAX_MESSAGE_BYTES ? Arrays.copyOf(whole, MAX_MESSAGE_BYTES) : whole;
+        int length = Math.min(whole.length, MAX_MESSAGE_BYTES);
+        LastRead last = LAST.get();
+        if (last != null && Arrays.equals(last.raw(), 0, last.raw().length, whole, 0, length)) {
+            return last.mail();
+        }
+        byte[] raw = Arrays.copyOf(whole, length);
+        ReceivedMail mail = parse(raw);
+        LAST.set(new LastRead(raw, mail));
+        return mail;
+    }
+
+    private static ReceivedMail parse(byte[] raw) {
         List<Header> headers = new ArrayList<>();
         List<MailPart> parts = new ArrayList<>();
         try {
