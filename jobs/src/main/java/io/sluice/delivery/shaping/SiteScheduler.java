@@ -5,6 +5,7 @@ import io.sluice.delivery.intake.Priority;
 import io.sluice.delivery.ledger.Delivery;
 import io.sluice.delivery.shaping.QueueIndex.Lane;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,16 +24,31 @@ public final class SiteScheduler implements Serializable {
     /** When nothing can be sent for a reason only a control decision lifts: look again then. */
     static final long RECHECK_MILLIS = 5_000;
 
-    private static final long DAY_MILLIS = 86_400_000L;
-
     private final ShapingRules rules;
     private final ResponseRules responses;
     private final PoolPolicy pools;
 
+    /** The day a warm-up quota counts over (UTC days; shorter only in tests and local runs). */
+    private final long dayMillis;
+
     public SiteScheduler(ShapingRules rules, ResponseRules responses, PoolPolicy pools) {
+        this(rules, responses, pools, Duration.ofDays(1));
+    }
+
+    /**
+     * @param quotaDay the day a warm-up quota ({@code quota_per_day}) counts over: a day in
+     *     production, the reputation job's scaled day (sluice.reputation.day) when a test
+     *     compresses a warm-up
+     */
+    public SiteScheduler(
+            ShapingRules rules, ResponseRules responses, PoolPolicy pools, Duration quotaDay) {
         this.rules = rules;
         this.responses = responses;
         this.pools = pools;
+        this.dayMillis = quotaDay.toMillis();
+        if (dayMillis <= 0) {
+            throw new IllegalArgumentException("quota day " + quotaDay + " -- expected > 0");
+        }
     }
 
     public ShapingRules rules() {
@@ -211,14 +227,14 @@ public final class SiteScheduler implements Serializable {
             stopped = Math.max(stopped, pace.pausedUntil);
         }
         long quota = c.quota(site, ip, now);
-        if (quota >= 0 && pace != null && pace.day == now / DAY_MILLIS) {
+        if (quota >= 0 && pace != null && pace.day == now / dayMillis) {
             long shareOfQuota = (quota + rules.shards(site) - 1) / rules.shards(site);
             if (pace.sentToday >= shareOfQuota) {
-                stopped = Math.max(stopped, (now / DAY_MILLIS + 1) * DAY_MILLIS);
+                stopped = Math.max(stopped, (now / dayMillis + 1) * dayMillis);
             }
         }
         if (quota == 0) {
-            stopped = Math.max(stopped, (now / DAY_MILLIS + 1) * DAY_MILLIS);
+            stopped = Math.max(stopped, (now / dayMillis + 1) * dayMillis);
         }
         return stopped;
     }
@@ -231,7 +247,7 @@ public final class SiteScheduler implements Serializable {
                 Math.max(pace.tatMicros, nowMicros)
                         + intervalMicros(site, shards, ip, pace, c, now);
         if (c.quota(site, ip, now) >= 0) {
-            long day = now / DAY_MILLIS;
+            long day = now / dayMillis;
             if (pace.day != day) {
                 pace.day = day;
                 pace.sentToday = 0;
