@@ -116,11 +116,17 @@ public final class ReputationJob {
                                                                 .forEach(out::collect))
                                         .returns(Signal.class)
                                         .uid("reputation-operator-signals")
-                                        .name("operators' decisions"),
-                                // Re-read on every start; a key already warming ignores it.
-                                env.fromData(seeds, TypeInformation.of(Signal.class))
-                                        .uid("reputation-warmup-seeds")
-                                        .name("new IPs to warm up"));
+                                        .name("operators' decisions"));
+        if (!seeds.isEmpty()) {
+            // Re-read on every start; a key already warming ignores it. Only when there are
+            // seeds: fromData of an empty list fails its task on the first read ("Reached the
+            // end of the collection"), and with it the job, restart after restart.
+            signals =
+                    signals.union(
+                            env.fromData(seeds, TypeInformation.of(Signal.class))
+                                    .uid("reputation-warmup-seeds")
+                                    .name("new IPs to warm up"));
+        }
 
         signals.keyBy(Signal::entity)
                 .process(new ReputationFunction(policy))

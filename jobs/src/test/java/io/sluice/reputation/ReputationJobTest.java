@@ -59,7 +59,9 @@ class ReputationJobTest {
         assertThat(graph.getVertices())
                 .extracting(JobVertex::getName)
                 .anySatisfy(n -> assertThat(n).contains("reputation"))
-                .anySatisfy(n -> assertThat(n).contains("site scheduler"));
+                .anySatisfy(n -> assertThat(n).contains("site scheduler"))
+                // No new IPs: no warm-up source (fromData of nothing fails its task).
+                .noneSatisfy(n -> assertThat(n).contains("new IPs to warm up"));
     }
 
     @Test
