@@ -85,6 +85,23 @@ final class ReputationScenarios {
         return decided;
     }
 
+    /** Every decision on the control topic so far. */
+    static List<Decided> control(LocalStack stack) {
+        try (TopicReader reader =
+                new TopicReader(stack.bootstrapServers(), Topics.CONTROL, "read_uncommitted")) {
+            return reader.readToEnd(Duration.ofSeconds(30)).stream()
+                    .map(
+                            r ->
+                                    new Decided(
+                                            r.value() == null
+                                                    ? null
+                                                    : TopicReader.decode(
+                                                            r.value(), ControlEvent.class),
+                                            Instant.ofEpochMilli(r.timestamp())))
+                    .toList();
+        }
+    }
+
     /** Reads delivery events until every one of {@code ids} has its final event; by message id. */
     static Map<String, DeliveryEvent> finals(
             LocalStack stack, Collection<String> ids, Duration timeout) {

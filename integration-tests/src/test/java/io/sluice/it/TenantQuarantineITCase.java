@@ -206,7 +206,7 @@ class TenantQuarantineITCase {
         assertThat(goodMail).hasSize(4 * 100);
         assertThat(byIp(goodMail))
                 .containsOnlyKeys("127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13");
-        assertThat(ReputationScenarios.controlUntil(stack, ds -> true, Duration.ofSeconds(5)))
+        assertThat(ReputationScenarios.control(stack))
                 .filteredOn(ReputationScenarios::byJob)
                 .noneMatch(d -> d.event().getType() == ControlType.IP_STATUS)
                 .noneMatch(
