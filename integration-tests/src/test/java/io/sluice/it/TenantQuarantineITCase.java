@@ -12,6 +12,7 @@ import io.sluice.schema.BounceClass;
 import io.sluice.schema.ControlType;
 import io.sluice.schema.DeliveryEvent;
 import io.sluice.schema.DeliveryEventType;
+import io.sluice.schema.Priority;
 import io.sluice.schema.SendRequest;
 import io.sluice.schema.TenantStatus;
 import io.sluice.sim.smtp.MailboxServer;
@@ -79,12 +80,14 @@ class TenantQuarantineITCase {
 
     @Test
     void aTenantWithTenPercentUnknownUsersIsQuarantinedAndTheGoodTenantsAreNot() throws Exception {
-        // globex's list: every tenth address does not exist. acme and initech send clean lists.
+        // globex's list: every tenth address does not exist, 400 of them (its stop line, 10% of
+        // 500 attempts, is out of reach: this test is about the quarantine). acme and initech
+        // send clean lists.
         // Interleaved, as tenants sharing a pool send at the same time; in two waves, because
         // the stack releases a wave to its SMTP attempts faster than it delivers it (the backlog
         // waits in the attempts' queue, not in the scheduler that picks the pool): the second
         // wave is the tenant's "later mail".
-        List<SendRequest> first = wave(0, 250, 100);
+        List<SendRequest> first = wave(0, 200, 80);
         Instant sent = Instant.now();
         ReputationScenarios.send(stack, first);
         Map<String, DeliveryEvent> finals = new HashMap<>(finals(first));
@@ -99,7 +102,7 @@ class TenantQuarantineITCase {
                         .findFirst()
                         .get();
 
-        List<SendRequest> second = wave(250, 250, 100);
+        List<SendRequest> second = wave(200, 200, 80);
         ReputationScenarios.send(stack, second);
         finals.putAll(finals(second));
         Duration took = Duration.between(sent, Instant.now());
@@ -203,7 +206,7 @@ class TenantQuarantineITCase {
                                 .filter(e -> !e.getTenant().equals("globex"))
                                 .filter(e -> e.getType() != DeliveryEventType.DELIVERED))
                 .isEmpty();
-        assertThat(goodMail).hasSize(4 * 100);
+        assertThat(goodMail).hasSize(4 * 80);
         assertThat(byIp(goodMail))
                 .containsOnlyKeys("127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13");
         assertThat(ReputationScenarios.control(stack))
@@ -223,11 +226,26 @@ class TenantQuarantineITCase {
             String local = (i % 10 == 7 ? "unknown-" : "reader-") + i;
             out.add(request("globex-" + i, "globex", local + "@" + domain));
             if (i < from + good) {
-                out.add(request("acme-" + i, "acme", "reader-" + i + "@" + domain));
-                out.add(request("initech-" + i, "initech", "reader-" + i + "@" + domain));
+                out.add(transactional("acme-" + i, "acme", "reader-" + i + "@" + domain));
+                out.add(transactional("initech-" + i, "initech", "reader-" + i + "@" + domain));
             }
         }
         return out;
+    }
+
+    /**
+     * The good tenants' mail is transactional (no List-Unsubscribe): the local stack's providers
+     * complain about 0.1% of the marketing mail they accept, at random -- exactly the tenant
+     * complaint warning line -- and with min-attempts 500 one complaint is at least 0.2% of the
+     * first 500 attempts, so a clean marketing list would be quarantined for a random complaint,
+     * which is not this test's case.
+     */
+    private static SendRequest transactional(String id, String tenant, String recipient) {
+        SendRequest r = request(id, tenant, recipient);
+        r.setPriority(Priority.TRANSACTIONAL);
+        // The providers take mail with a List-Unsubscribe header for marketing.
+        r.setUnsubscribeUrl(null);
+        return r;
     }
 
     private static Map<String, DeliveryEvent> finals(List<SendRequest> requests) {
