@@ -102,7 +102,8 @@ public final class LocalCommand implements Callable<Integer> {
                                 1,
                                 parallelism,
                                 false,
-                                enforcingProviders));
+                                enforcingProviders,
+                                java.util.Map.of()));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
                 new Thread(

@@ -9,6 +9,8 @@ import io.sluice.feedback.FeedbackJob;
 import io.sluice.inbound.InboundServer;
 import io.sluice.inbound.InboundSettings;
 import io.sluice.inbound.KafkaInboundSink;
+import io.sluice.reputation.ReputationJob;
+import io.sluice.reputation.ReputationOptions;
 import io.sluice.schema.SchemaVersions;
 import io.sluice.schema.SendRequest;
 import io.sluice.sim.profile.ProviderProfiles;
@@ -28,8 +30,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +60,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sluice on one machine: a KRaft Kafka broker (child JVM, data kept under {@code home}), the
  * simulated Internet (DNS and the providers' SMTP servers on loopback), Sluice's inbound SMTP
- * server for out-of-band bounces and complaint reports, and the delivery and feedback jobs on one
- * Flink MiniCluster with the web UI. Durations are shortened so that a retry takes seconds.
+ * server for out-of-band bounces and complaint reports, and the delivery, feedback and reputation
+ * jobs on one Flink MiniCluster with the web UI. Durations are shortened so that a retry takes
+ * seconds.
  *
  * <p>Each message leaves with a VERP return path at {@code bounces.<from domain>}, whose MX is the
  * inbound server; the providers mail their ARF complaint reports to {@link #FEEDBACK_ADDRESS}
@@ -85,7 +90,12 @@ public final class LocalStack implements AutoCloseable {
             int subnet,
             int parallelism,
             boolean keepMessages,
-            double providerTimeScale) {
+            double providerTimeScale,
+            Map<String, String> options) {
+
+        public Settings {
+            options = Map.copyOf(options);
+        }
 
         public Settings(
                 Path home,
@@ -95,11 +105,39 @@ public final class LocalStack implements AutoCloseable {
                 int subnet,
                 int parallelism,
                 boolean keepMessages) {
-            this(home, kafkaPort, webPort, smtpPort, subnet, parallelism, keepMessages, 0);
+            this(
+                    home,
+                    kafkaPort,
+                    webPort,
+                    smtpPort,
+                    subnet,
+                    parallelism,
+                    keepMessages,
+                    0,
+                    Map.of());
         }
 
         public static Settings defaults(Path home) {
             return new Settings(home, 9092, 8081, 2525, 1, 2, false);
+        }
+
+        /**
+         * These settings with one more job option ({@code sluice.*} key), applied after the local
+         * stack's own, e.g. a test's rules file or a shorter reputation day.
+         */
+        public Settings with(String key, String value) {
+            Map<String, String> more = new LinkedHashMap<>(options);
+            more.put(key, value);
+            return new Settings(
+                    home,
+                    kafkaPort,
+                    webPort,
+                    smtpPort,
+                    subnet,
+                    parallelism,
+                    keepMessages,
+                    providerTimeScale,
+                    more);
         }
     }
 
@@ -114,13 +152,23 @@ public final class LocalStack implements AutoCloseable {
     /** Share of accepted marketing mail the simulated providers complain about (0.1%). */
     static final double COMPLAINT_SHARE = 0.001;
 
-    /** The sending IPs of the local stack: loopback addresses with made-up PTR names. */
+    /**
+     * The pool the reputation job moves a tenant to when its bounces or complaints cross a warning
+     * line (sluice.reputation.quarantine-pool): one IP that no good tenant's mail leaves from.
+     */
+    public static final String QUARANTINE_POOL = "quarantine";
+
+    /**
+     * The sending IPs of the local stack: loopback addresses with made-up PTR names; the shared
+     * pool, the default, and the quarantine pool.
+     */
     public static final List<String> SENDING_IPS =
             List.of(
                     "shared/127.0.0.10/mta10.sluice.test",
                     "shared/127.0.0.11/mta11.sluice.test",
                     "shared/127.0.0.12/mta12.sluice.test",
-                    "shared/127.0.0.13/mta13.sluice.test");
+                    "shared/127.0.0.13/mta13.sluice.test",
+                    QUARANTINE_POOL + "/127.0.0.20/mta20.sluice.test");
 
     private final KafkaBroker broker;
     private final SimulatedInternet internet;
@@ -199,14 +247,15 @@ public final class LocalStack implements AutoCloseable {
                             Clock.systemUTC());
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-            // Both jobs' pipelines in one Flink job: a MiniCluster per job would need a web UI
-            // each.
+            // The three jobs' pipelines in one Flink job: a MiniCluster per job would need a web UI
+            // each. Their operators' uids differ (ReputationJobTest builds the same graph).
             DeliveryJob.build(env, conf, DeliveryJob.kafka(conf), Clock.systemUTC());
             FeedbackJob.build(
                     env,
                     FeedbackJob.kafka(conf),
                     Clock.systemUTC(),
                     DeliveryOptions.verpKeys(conf));
+            ReputationJob.build(env, conf, ReputationJob.kafka(conf), Clock.systemUTC());
             JobClient job = env.executeAsync("sluice-local");
             return new LocalStack(broker, internet, inboundSink, inbound, job);
         } catch (Exception | Error e) {
@@ -303,9 +352,17 @@ public final class LocalStack implements AutoCloseable {
         c.set(DeliveryOptions.RETRY_MAX_ATTEMPTS, 4);
         c.set(DeliveryOptions.RETRY_MAX_AGE, Duration.ofMinutes(2));
         c.set(DeliveryOptions.DELIVERY_THREADS, 32);
+        // Attempts released by the scheduler wait here for an SMTP thread, already bound to an
+        // IP and a pool: with the default 1,000 and ~30 deliveries a second on two cores, a pause
+        // or a quarantine reached the attempts released up to half a minute earlier only after
+        // they had gone. Twice the threads keeps the backlog in the scheduler, where each
+        // release reads the latest pauses, blocks and pools.
+        c.set(DeliveryOptions.DELIVERY_CAPACITY, 64);
         c.set(DeliveryOptions.ATTEMPT_TIMEOUT, Duration.ofMinutes(3));
         // Shaping scaled to a one-minute run, as the retries above are; the file says why.
         c.set(DeliveryOptions.SHAPING_RULES_FILE, localShapingRules(s.home()).toString());
+        c.set(ReputationOptions.QUARANTINE_POOL, QUARANTINE_POOL);
+        s.options().forEach(c::setString);
         return c;
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.avro.Schema;
@@ -58,6 +59,18 @@ final class TopicReader implements AutoCloseable {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         return List.copyOf(records);
+    }
+
+    /**
+     * Reads everything written so far (up to the end offsets at the call), within {@code timeout}.
+     */
+    List<ConsumerRecord<byte[], byte[]>> readToEnd(Duration timeout) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        return readUntil(
+                rs ->
+                        end.entrySet().stream()
+                                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue()),
+                timeout);
     }
 
     /** A record value as Sluice writes it: plain Avro binary of the current schema. */

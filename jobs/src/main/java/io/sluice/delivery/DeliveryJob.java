@@ -383,10 +383,16 @@ public final class DeliveryJob {
                 KafkaEndpoints.suppressions(servers, conf.get(DeliveryOptions.SUPPRESSIONS_TOPIC)),
                 KafkaEndpoints.readCommitted(
                         servers, conf.get(DeliveryOptions.FEEDBACK_EVENTS_TOPIC), group),
-                // Decisions may be written in transactions (the reputation job); the compacted
-                // topic from its start holds every decision in force.
-                KafkaEndpoints.readCommitted(
-                        servers, conf.get(DeliveryOptions.CONTROL_TOPIC), group),
+                // Decisions are written at least once (the reputation job, the CLI) and are
+                // idempotent (the latest per scope wins), so they are read uncommitted: an open
+                // transaction of some other writer on the topic must never hold back a block
+                // until its checkpoint. The compacted topic from its start holds every decision
+                // in force.
+                KafkaEndpoints.readUncommitted(
+                        servers,
+                        conf.get(DeliveryOptions.CONTROL_TOPIC),
+                        group,
+                        OffsetResetStrategy.EARLIEST),
                 // Pacing feedback is advisory and must arrive in milliseconds: read uncommitted,
                 // and from the latest offset on a fresh start, since old feedback is stale; on a
                 // restore the checkpointed offsets apply (ADR 0004).

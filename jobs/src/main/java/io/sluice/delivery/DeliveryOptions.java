@@ -176,6 +176,19 @@ public final class DeliveryOptions {
                     .defaultValue(Duration.ofSeconds(5))
                     .withDescription("An unused connection is closed after this long.");
 
+    /**
+     * The reputation job's day (ReputationOptions.DAY, the same key): a warm-up quota is a number
+     * of messages per this day, so that a compressed warm-up is counted as the reputation job steps
+     * it.
+     */
+    public static final ConfigOption<Duration> WARMUP_DAY =
+            ConfigOptions.key("sluice.reputation.day")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "The day a warm-up quota counts over; shorter only in tests and local"
+                                    + " runs (the reputation job's option of the same key).");
+
     public static final ConfigOption<List<String>> SENDING_IPS =
             ConfigOptions.key("sluice.sending-ips")
                     .stringType()
@@ -304,6 +317,7 @@ public final class DeliveryOptions {
                 ShapingRules.load(c.get(SHAPING_RULES_FILE)),
                 ResponseRules.load(c.get(RESPONSE_RULES_FILE)),
                 PoolPolicy.of(c.get(SENDING_IPS), c.get(DEDICATED_POOLS), c.get(DEFAULT_POOL)),
+                c.get(WARMUP_DAY),
                 c.get(RETRY_MAX_AGE).toMillis());
     }
 

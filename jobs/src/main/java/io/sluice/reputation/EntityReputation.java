@@ -37,7 +37,12 @@ public final class EntityReputation {
     }
 
     public static EntityReputation empty(Entity entity) {
-        return new EntityReputation(entity, new RollingCounts());
+        return empty(entity, 1);
+    }
+
+    /** With windows {@code scale} times shorter than real ones ({@link ReputationPolicy}). */
+    public static EntityReputation empty(Entity entity, long scale) {
+        return new EntityReputation(entity, new RollingCounts(scale));
     }
 
     public Entity entity() {
@@ -205,7 +210,7 @@ public final class EntityReputation {
             return;
         }
         status = "BLOCKED";
-        statusUntil = now + policy.rules().blockFor().toMillis();
+        statusUntil = now + policy.realMillis(policy.rules().blockFor());
         out.add(
                 new Decision(
                         id(Decision.Type.IP_STATUS, "BLOCKED", trigger),
@@ -222,6 +227,9 @@ public final class EntityReputation {
                         entity.describe()
                                 + " taken out of rotation for "
                                 + policy.rules().blockFor().toString().substring(2).toLowerCase()
+                                + (policy.timeScale() == 1
+                                        ? ""
+                                        : " (scaled 1/" + policy.timeScale() + ")")
                                 + ": "
                                 + a.reason()
                                 + (detail == null ? "" : "; last reply: " + detail),
@@ -346,8 +354,13 @@ public final class EntityReputation {
     }
 
     public static EntityReputation decode(Entity entity, byte[] bytes) {
+        return decode(entity, bytes, 1);
+    }
+
+    /** As written with windows {@code scale} times shorter than real ones. */
+    public static EntityReputation decode(Entity entity, byte[] bytes, long scale) {
         if (bytes == null) {
-            return empty(entity);
+            return empty(entity, scale);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte v = in.readByte();
@@ -356,7 +369,7 @@ public final class EntityReputation {
             }
             byte[] c = new byte[in.readInt()];
             in.readFully(c);
-            EntityReputation r = new EntityReputation(entity, RollingCounts.decode(c));
+            EntityReputation r = new EntityReputation(entity, RollingCounts.decode(c, scale));
             if (in.readBoolean()) {
                 r.warmup =
                         new WarmupProgress(

@@ -2,9 +2,9 @@ package io.sluice.reputation;
 
 /**
  * Which counter a delivery outcome adds to. A hard bounce is the list's fault; a soft failure is a
- * throttle or a block when its reason is one of the rules' throttle or block reasons or the bounce
- * classifier's action says so (THROTTLE, PAUSE), else a soft bounce. Attempts and deliveries count
- * as themselves; EXPIRED adds nothing (its deferrals were counted as they happened).
+ * block or a throttle when its reason is one of the rules' block or throttle reasons, else when the
+ * bounce classifier's action says so (PAUSE, THROTTLE), else a soft bounce. Attempts and deliveries
+ * count as themselves; EXPIRED adds nothing (its deferrals were counted as they happened).
  */
 public final class Outcomes {
 
@@ -32,10 +32,19 @@ public final class Outcomes {
     }
 
     private static Counter failure(ReputationRules rules, String reason, String action) {
-        if (rules.isBlock(reason) || "pause".equals(action)) {
+        // The rules' reason lists first, the classifier's action only for a reason they do not
+        // name: Yahoo's [TSS04] is badreputation with the action pause (the delivery job stops
+        // the IP there for a while), and the rules call badreputation a throttle, not a block.
+        if (rules.isBlock(reason)) {
             return Counter.BLOCKS;
         }
-        if (rules.isThrottle(reason) || "throttle".equals(action)) {
+        if (rules.isThrottle(reason)) {
+            return Counter.THROTTLES;
+        }
+        if ("pause".equals(action)) {
+            return Counter.BLOCKS;
+        }
+        if ("throttle".equals(action)) {
             return Counter.THROTTLES;
         }
         return Counter.SOFT_BOUNCES;

@@ -52,7 +52,8 @@ public final class ReputationFunction extends KeyedProcessFunction<String, Signa
     public void processElement(Signal s, Context ctx, Collector<Decision> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         EntityReputation r =
-                EntityReputation.decode(Entity.parse(ctx.getCurrentKey()), state.value());
+                EntityReputation.decode(
+                        Entity.parse(ctx.getCurrentKey()), state.value(), policy.timeScale());
         List<Decision> made =
                 switch (s.kind()) {
                     case COUNT -> r.count(policy, s.counter(), s.at(), now, 1, s.detail());
@@ -73,7 +74,9 @@ public final class ReputationFunction extends KeyedProcessFunction<String, Signa
         if (bytes == null) {
             return;
         }
-        EntityReputation r = EntityReputation.decode(Entity.parse(ctx.getCurrentKey()), bytes);
+        EntityReputation r =
+                EntityReputation.decode(
+                        Entity.parse(ctx.getCurrentKey()), bytes, policy.timeScale());
         r.timerAt(0); // this one has fired
         emit(r.tick(policy, timestamp), out);
         persist(r, timestamp, ctx.timerService());

@@ -39,6 +39,10 @@ import org.apache.flink.util.Collector;
  * milliseconds, not at the next checkpoint, and a decision written twice is harmless (the topic is
  * compacted by type and scope, the delivery job keeps the latest per scope, and a replay writes the
  * same ids in the same order). docs/design/reputation.md explains the rest.
+ *
+ * <p>Every operator's uid starts with {@code reputation}, so that the local stack can build this
+ * job into the same graph as the delivery and feedback jobs (both read the feedback-events and
+ * control topics and write dead letters too) without a uid collision.
  */
 public final class ReputationJob {
 
@@ -69,34 +73,34 @@ public final class ReputationJob {
                                 io.deliveryEvents(),
                                 WatermarkStrategy.noWatermarks(),
                                 "delivery-events")
-                        .uid("source-delivery-events")
+                        .uid("reputation-source-delivery-events")
                         .process(new DecodeFunction<>(ReputationCodec::deliveryEvent, clock))
                         .returns(DeliveryEvent.class)
-                        .uid("decode-delivery-events")
+                        .uid("reputation-decode-delivery-events")
                         .name("decode delivery events");
         SingleOutputStreamOperator<FeedbackEvent> feedback =
                 env.fromSource(
                                 io.feedbackEvents(),
                                 WatermarkStrategy.noWatermarks(),
                                 "feedback-events")
-                        .uid("source-feedback-events")
+                        .uid("reputation-source-feedback-events")
                         .process(new DecodeFunction<>(ReputationCodec::feedbackEvent, clock))
                         .returns(FeedbackEvent.class)
-                        .uid("decode-feedback-events")
+                        .uid("reputation-decode-feedback-events")
                         .name("decode feedback events");
         SingleOutputStreamOperator<ControlEvent> control =
                 env.fromSource(io.control(), WatermarkStrategy.noWatermarks(), "control")
-                        .uid("source-control")
+                        .uid("reputation-source-control")
                         .process(new DecodeFunction<>(ReputationCodec::controlEvent, clock))
                         .returns(ControlEvent.class)
-                        .uid("decode-control")
+                        .uid("reputation-decode-control")
                         .name("decode control");
 
         DataStream<Signal> signals =
                 deliveries
                         .flatMap(new DeliverySignals(policy.rules()))
                         .returns(Signal.class)
-                        .uid("delivery-signals")
+                        .uid("reputation-delivery-signals")
                         .name("delivery outcomes to counts")
                         .union(
                                 feedback.flatMap(
@@ -104,19 +108,25 @@ public final class ReputationJob {
                                                         ReputationCodec.signals(f)
                                                                 .forEach(out::collect))
                                         .returns(Signal.class)
-                                        .uid("feedback-signals")
+                                        .uid("reputation-feedback-signals")
                                         .name("feedback to counts"),
                                 control.flatMap(
                                                 (ControlEvent c, Collector<Signal> out) ->
                                                         ReputationCodec.signals(c)
                                                                 .forEach(out::collect))
                                         .returns(Signal.class)
-                                        .uid("operator-signals")
-                                        .name("operators' decisions"),
-                                // Re-read on every start; a key already warming ignores it.
-                                env.fromData(seeds, TypeInformation.of(Signal.class))
-                                        .uid("warmup-seeds")
-                                        .name("new IPs to warm up"));
+                                        .uid("reputation-operator-signals")
+                                        .name("operators' decisions"));
+        if (!seeds.isEmpty()) {
+            // Re-read on every start; a key already warming ignores it. Only when there are
+            // seeds: fromData of an empty list fails its task on the first read ("Reached the
+            // end of the collection"), and with it the job, restart after restart.
+            signals =
+                    signals.union(
+                            env.fromData(seeds, TypeInformation.of(Signal.class))
+                                    .uid("reputation-warmup-seeds")
+                                    .name("new IPs to warm up"));
+        }
 
         signals.keyBy(Signal::entity)
                 .process(new ReputationFunction(policy))
@@ -124,7 +134,7 @@ public final class ReputationJob {
                 .uid("reputation")
                 .name("reputation")
                 .sinkTo(io.controlOut())
-                .uid("sink-control")
+                .uid("reputation-sink-control")
                 .name("control decisions");
 
         deliveries
@@ -133,7 +143,7 @@ public final class ReputationJob {
                         feedback.getSideOutput(DecodeFunction.DEAD_LETTERS),
                         control.getSideOutput(DecodeFunction.DEAD_LETTERS))
                 .sinkTo(io.deadLetters())
-                .uid("sink-dead-letters")
+                .uid("reputation-sink-dead-letters")
                 .name("dead letters");
     }
 

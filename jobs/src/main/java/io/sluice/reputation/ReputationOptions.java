@@ -65,7 +65,10 @@ public final class ReputationOptions {
                     .defaultValue(Duration.ofDays(1))
                     .withDescription(
                             "How long a warm-up step must stay healthy before the next; shorter"
-                                    + " only to compress a warm-up in tests and local runs.");
+                                    + " only to compress a warm-up in tests and local runs. The"
+                                    + " rules' windows (1h, 24h) and block-for shrink by the same"
+                                    + " factor, and the delivery job counts a warm-up quota over"
+                                    + " this day. 1 s to 1 d, dividing a day evenly.");
 
     public static final ConfigOption<Duration> RECHECK =
             ConfigOptions.key("sluice.reputation.recheck")
@@ -89,7 +92,8 @@ public final class ReputationOptions {
                 ReputationRules.load(conf.get(RULES_FILE)),
                 new Warmup(WarmupPlan.load(conf.get(WARMUP_PLAN_FILE)), conf.get(DAY)),
                 conf.get(QUARANTINE_POOL),
-                conf.get(RECHECK));
+                conf.get(RECHECK),
+                ReputationPolicy.timeScale(conf.get(DAY)));
     }
 
     /** The warm-up starts: per new IP, one per warm-up site and one IP-wide. */

@@ -328,8 +328,9 @@ public final class ReputationRules implements Serializable {
     /**
      * Health, score, reason and figures of an entity of {@code kind} with {@code counts} at {@code
      * now}. The score is {@code 100 x (1 - min(1, p))} where {@code p} is the largest pressure of
-     * the entity's rules: the measured value (count, or share once min-attempts is reached) over
-     * the rule's highest line.
+     * the entity's rules: the measured value (count, or share once min-attempts is reached, or
+     * before that count / min-attempts, the floor of the share at min-attempts) over the rule's
+     * highest line.
      */
     public Assessment assess(Entity.Kind kind, RollingCounts counts, long now) {
         long[] hour = counts.totals(Window.HOUR, now);
@@ -347,10 +348,17 @@ public final class ReputationRules implements Serializable {
             long base =
                     r.counter() == Counter.COMPLAINTS ? t[Counter.DELIVERIES.ordinal()] : attempts;
             boolean shares = r.lines().values().iterator().next().share();
-            if (shares && (attempts < minAttempts || base == 0)) {
+            // Before min-attempts a share is not measured, but its count may already decide it:
+            // 40 hard bounces are at least 2% of the first 2,000 attempts whatever the rest
+            // bring, so count / min-attempts is a floor of the share the window will hold there.
+            // A tenant with a 10% bad list is so quarantined after about 400 attempts, when its
+            // bounces reach what the warning line allows in 2,000, instead of after 2,000 with 200.
+            boolean early = shares && attempts < minAttempts;
+            if (shares && (early ? count == 0 : base == 0)) {
                 continue; // too few attempts for a share to mean anything
             }
-            double measured = shares ? (double) count / base : count;
+            double measured =
+                    !shares ? count : (double) count / (early ? minAttempts : Math.max(1, base));
             Threshold top = null;
             for (var e : r.lines().entrySet()) {
                 top = e.getValue();
@@ -359,9 +367,22 @@ public final class ReputationRules implements Serializable {
                     reason =
                             r.counter().id()
                                     + " "
-                                    + (shares
-                                            ? percent(measured) + " of " + base + " " + baseName(r)
-                                            : Long.toString(count))
+                                    + (!shares
+                                            ? Long.toString(count)
+                                            : early
+                                                    ? count
+                                                            + ", at least "
+                                                            + percent(measured)
+                                                            + " of the first "
+                                                            + minAttempts
+                                                            + " attempts ("
+                                                            + attempts
+                                                            + " so far),"
+                                                    : percent(measured)
+                                                            + " of "
+                                                            + base
+                                                            + " "
+                                                            + baseName(r))
                                     + " in "
                                     + r.window().id()
                                     + " reached the "

@@ -59,18 +59,44 @@ public final class RollingCounts {
 
     private final Ring hour = new Ring(Window.HOUR);
     private final Ring day = new Ring(Window.DAY);
+    private final long scale;
+
+    /** Windows of real hours and days. */
+    public RollingCounts() {
+        this(1);
+    }
+
+    /**
+     * Windows shortened {@code scale} times: the hour lasts {@code 1h / scale}, the day {@code 24h
+     * / scale} (sluice.reputation.day). Times are multiplied by {@code scale} on the way in, so the
+     * buckets, the state and the figures are those of the nominal windows.
+     */
+    public RollingCounts(long scale) {
+        if (scale < 1 || scale > MAX_SCALE) {
+            throw new IllegalArgumentException(
+                    "time scale " + scale + " -- expected 1 to " + MAX_SCALE);
+        }
+        this.scale = scale;
+    }
+
+    /** The largest scale: a day of one second. */
+    public static final long MAX_SCALE = 86_400;
+
+    private long scaled(long t) {
+        return t * scale;
+    }
 
     /** Counts {@code n} of {@code counter} at {@code at}; ignored once older than a day. */
     public void add(Counter counter, long at, long now, long n) {
         // A clock ahead of ours must not put counts in buckets that outlive the window.
-        long t = Math.min(at, now);
-        hour.add(counter, t, now, n);
-        day.add(counter, t, now, n);
+        long t = scaled(Math.min(at, now));
+        hour.add(counter, t, scaled(now), n);
+        day.add(counter, t, scaled(now), n);
     }
 
     /** Totals of every counter over {@code window} ending at {@code now}, indexed by ordinal. */
     public long[] totals(Window window, long now) {
-        return (window == Window.HOUR ? hour : day).totals(now);
+        return (window == Window.HOUR ? hour : day).totals(scaled(now));
     }
 
     public long total(Counter counter, Window window, long now) {
@@ -79,12 +105,12 @@ public final class RollingCounts {
 
     /** Whether nothing counted is inside the day window at {@code now}. */
     public boolean isEmpty(long now) {
-        return day.expiresAt() <= now;
+        return day.expiresAt() <= scaled(now);
     }
 
     /** When the last counted bucket leaves the day window (and so every window); 0 when empty. */
     public long expiresAt() {
-        return day.expiresAt();
+        return Math.floorDiv(day.expiresAt() + scale - 1, scale);
     }
 
     public void clear() {
@@ -96,8 +122,8 @@ public final class RollingCounts {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
-            hour.write(out, now);
-            day.write(out, now);
+            hour.write(out, scaled(now));
+            day.write(out, scaled(now));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -105,7 +131,12 @@ public final class RollingCounts {
     }
 
     public static RollingCounts decode(byte[] bytes) {
-        RollingCounts c = new RollingCounts();
+        return decode(bytes, 1);
+    }
+
+    /** Counts written with the same {@code scale}. */
+    public static RollingCounts decode(byte[] bytes, long scale) {
+        RollingCounts c = new RollingCounts(scale);
         if (bytes == null || bytes.length == 0) {
             return c;
         }

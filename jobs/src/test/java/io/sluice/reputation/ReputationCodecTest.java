@@ -57,6 +57,32 @@ class ReputationCodecTest {
     }
 
     @Test
+    void yahoosVolumeDeferralIsAThrottleAndItsBlockABlock() {
+        // Both make the delivery job stop the IP at Yahoo (action pause); the rules' reasons
+        // decide what they count as: badreputation is a throttle, blocked a block.
+        assertThat(
+                        yahooDeferral(
+                                "[TSS04] Messages from 192.0.2.7 temporarily deferred due to"
+                                        + " unexpected volume or user complaints"))
+                .containsOnly(Counter.THROTTLES);
+        assertThat(
+                        yahooDeferral(
+                                "[TSS09] All messages from 192.0.2.7 will be permanently"
+                                        + " deferred; Retrying will NOT succeed. See"
+                                        + " https://senders.yahooinc.com/error-codes"))
+                .containsOnly(Counter.BLOCKS);
+    }
+
+    private static List<Counter> yahooDeferral(String text) {
+        DeliveryEvent e =
+                event(DeliveryEventType.DEFERRED, "421 4.7.0 " + text, null)
+                        .setSite("yahoo")
+                        .setAttempt(attempt(421, "4.7.0", text, SmtpStage.MAIL))
+                        .build();
+        return ReputationCodec.signals(e, RULES, CLASSIFIER).stream().map(Signal::counter).toList();
+    }
+
+    @Test
     void aBounceCountsByTheReasonTheDeliveryJobWrote() {
         DeliveryEvent hard =
                 event(DeliveryEventType.BOUNCED, "userunknown: 550 5.1.1 no such user", "HARD")

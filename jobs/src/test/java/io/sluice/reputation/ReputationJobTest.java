@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.delivery.DeliveryJob;
+import io.sluice.delivery.DeliveryOptions;
+import io.sluice.feedback.FeedbackJob;
 import java.time.Clock;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
@@ -41,6 +43,25 @@ class ReputationJobTest {
                         "ip:192.0.2.8@google",
                         "ip:192.0.2.8@yahoo",
                         "ip:192.0.2.8@microsoft");
+    }
+
+    @Test
+    void buildsIntoOneGraphWithTheDeliveryAndFeedbackJobs() {
+        // The local stack runs all three in one Flink job; a uid used twice fails the graph.
+        Configuration conf = new Configuration();
+        StreamExecutionEnvironment env = DeliveryJob.environment(conf);
+        DeliveryJob.build(env, conf, DeliveryJob.kafka(conf), Clock.systemUTC());
+        FeedbackJob.build(
+                env, FeedbackJob.kafka(conf), Clock.systemUTC(), DeliveryOptions.verpKeys(conf));
+        ReputationJob.build(env, conf, ReputationJob.kafka(conf), Clock.systemUTC());
+
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        assertThat(graph.getVertices())
+                .extracting(JobVertex::getName)
+                .anySatisfy(n -> assertThat(n).contains("reputation"))
+                .anySatisfy(n -> assertThat(n).contains("site scheduler"))
+                // No new IPs: no warm-up source (fromData of nothing fails its task).
+                .noneSatisfy(n -> assertThat(n).contains("new IPs to warm up"));
     }
 
     @Test

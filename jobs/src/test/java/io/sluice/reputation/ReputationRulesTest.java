@@ -25,8 +25,13 @@ class ReputationRulesTest {
 
     @ParameterizedTest(name = "{0} attempts, {1} hard bounces, {2} complaints -> {3}")
     @CsvSource({
-        // Below Momentum's minimum a share means nothing, however bad.
-        "1999, 1999, 0, HEALTHY",
+        // Below Momentum's minimum a share is not measured, but a count that is already the
+        // line's share of 2,000 decides it: 40 hard bounces are 2% of the first 2,000 attempts.
+        "1999, 39, 0, HEALTHY",
+        "400, 40, 0, WARNING",
+        "1000, 100, 0, THROTTLED",
+        "1999, 199, 0, THROTTLED",
+        "1, 1, 1, HEALTHY",
         "2000, 39, 0, HEALTHY",
         "2000, 40, 0, WARNING",
         "2000, 100, 0, THROTTLED",
@@ -69,6 +74,22 @@ class ReputationRulesTest {
         half.add(Counter.ATTEMPTS, NOW, NOW, 2000);
         half.add(Counter.HARD_BOUNCES, NOW, NOW, 100);
         assertThat(RULES.assess(Entity.Kind.TENANT, half, NOW).score()).isEqualTo(50);
+    }
+
+    @Test
+    void beforeMinAttemptsTheReasonSaysTheShareIsAFloor() {
+        RollingCounts c = new RollingCounts();
+        c.add(Counter.ATTEMPTS, NOW, NOW, 400);
+        c.add(Counter.HARD_BOUNCES, NOW, NOW, 40);
+
+        Assessment a = RULES.assess(Entity.Kind.TENANT, c, NOW);
+
+        assertThat(a.health()).isEqualTo(Health.WARNING);
+        assertThat(a.reason())
+                .startsWith(
+                        "hard-bounces 40, at least 2% of the first 2000 attempts (400 so far), in"
+                                + " 24h reached the warning line 2%");
+        assertThat(a.figures()).containsEntry("bounce_rate", 0.1);
     }
 
     @Test

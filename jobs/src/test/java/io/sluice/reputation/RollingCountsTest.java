@@ -27,6 +27,26 @@ class RollingCountsTest {
     }
 
     @Test
+    void scaledWindowsAreTheNominalOnesShortenedByTheScale() {
+        // A day of 10 s: the hour window lasts 10 s / 24, the day window 10 s.
+        long scale = 8_640;
+        long t0 = T0 - T0 % 10_000;
+        RollingCounts c = new RollingCounts(scale);
+        c.add(Counter.ATTEMPTS, t0, t0, 3);
+        assertThat(c.total(Counter.ATTEMPTS, Window.HOUR, t0 + 400)).isEqualTo(3);
+        assertThat(c.total(Counter.ATTEMPTS, Window.HOUR, t0 + 417)).isZero();
+
+        c.add(Counter.ATTEMPTS, t0 + 5_000, t0 + 5_000, 2);
+        assertThat(c.total(Counter.ATTEMPTS, Window.DAY, t0 + 9_999)).isEqualTo(5);
+        assertThat(c.total(Counter.ATTEMPTS, Window.DAY, t0 + 10_000)).isEqualTo(2);
+        assertThat(c.expiresAt()).isEqualTo(t0 + 15_000);
+        assertThat(c.isEmpty(t0 + 15_000)).isTrue();
+
+        RollingCounts back = RollingCounts.decode(c.encode(t0 + 9_999), scale);
+        assertThat(back.total(Counter.ATTEMPTS, Window.DAY, t0 + 9_999)).isEqualTo(5);
+    }
+
+    @Test
     void anEventOlderThanTheWindowIsNotCountedAndOneFromTheFutureCountsNow() {
         RollingCounts c = new RollingCounts();
         long now = T0 + 30 * H;

@@ -5,6 +5,7 @@ import io.sluice.delivery.intake.Priority;
 import io.sluice.delivery.ledger.Delivery;
 import io.sluice.delivery.shaping.QueueIndex.Lane;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,28 +24,56 @@ public final class SiteScheduler implements Serializable {
     /** When nothing can be sent for a reason only a control decision lifts: look again then. */
     static final long RECHECK_MILLIS = 5_000;
 
-    private static final long DAY_MILLIS = 86_400_000L;
-
     private final ShapingRules rules;
     private final ResponseRules responses;
     private final PoolPolicy pools;
     private final long maxAgeMillis;
 
+    /** The day a warm-up quota counts over (UTC days; shorter only in tests and local runs). */
+    private final long dayMillis;
+
     public SiteScheduler(ShapingRules rules, ResponseRules responses, PoolPolicy pools) {
-        this(rules, responses, pools, Long.MAX_VALUE);
+        this(rules, responses, pools, Duration.ofDays(1), Long.MAX_VALUE);
     }
 
     /**
+     * @param quotaDay the day a warm-up quota ({@code quota_per_day}) counts over: a day in
+     *     production, the reputation job's scaled day (sluice.reputation.day) when a test
+     *     compresses a warm-up
+     */
+    public SiteScheduler(
+            ShapingRules rules, ResponseRules responses, PoolPolicy pools, Duration quotaDay) {
+        this(rules, responses, pools, quotaDay, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #SiteScheduler(ShapingRules, ResponseRules, PoolPolicy, Duration, long)}, UTC days.
+     */
+    public SiteScheduler(
+            ShapingRules rules, ResponseRules responses, PoolPolicy pools, long maxAgeMillis) {
+        this(rules, responses, pools, Duration.ofDays(1), maxAgeMillis);
+    }
+
+    /**
+     * @param quotaDay the day a warm-up quota counts over
      * @param maxAgeMillis a message still queued this long after its first attempt (or, never
      *     attempted, after it was submitted) leaves the queue expired, so a site that stays paused
      *     or blocked cannot hold it forever (the retry schedule's max age)
      */
     public SiteScheduler(
-            ShapingRules rules, ResponseRules responses, PoolPolicy pools, long maxAgeMillis) {
+            ShapingRules rules,
+            ResponseRules responses,
+            PoolPolicy pools,
+            Duration quotaDay,
+            long maxAgeMillis) {
         this.rules = rules;
         this.responses = responses;
         this.pools = pools;
         this.maxAgeMillis = maxAgeMillis;
+        this.dayMillis = quotaDay.toMillis();
+        if (dayMillis <= 0) {
+            throw new IllegalArgumentException("quota day " + quotaDay + " -- expected > 0");
+        }
     }
 
     public ShapingRules rules() {
@@ -294,14 +323,14 @@ public final class SiteScheduler implements Serializable {
             stopped = Math.max(stopped, pace.pausedUntil);
         }
         long quota = c.quota(site, ip, now);
-        if (quota >= 0 && pace != null && pace.day == now / DAY_MILLIS) {
+        if (quota >= 0 && pace != null && pace.day == now / dayMillis) {
             long shareOfQuota = (quota + rules.shards(site) - 1) / rules.shards(site);
             if (pace.sentToday >= shareOfQuota) {
-                stopped = Math.max(stopped, (now / DAY_MILLIS + 1) * DAY_MILLIS);
+                stopped = Math.max(stopped, (now / dayMillis + 1) * dayMillis);
             }
         }
         if (quota == 0) {
-            stopped = Math.max(stopped, (now / DAY_MILLIS + 1) * DAY_MILLIS);
+            stopped = Math.max(stopped, (now / dayMillis + 1) * dayMillis);
         }
         return stopped;
     }
@@ -314,7 +343,7 @@ public final class SiteScheduler implements Serializable {
                 Math.max(pace.tatMicros, nowMicros)
                         + intervalMicros(site, shards, ip, pace, c, now);
         if (c.quota(site, ip, now) >= 0) {
-            long day = now / DAY_MILLIS;
+            long day = now / dayMillis;
             if (pace.day != day) {
                 pace.day = day;
                 pace.sentToday = 0;

@@ -469,6 +469,41 @@ public class SiteSchedulerTest {
     }
 
     @Test
+    void aWarmupQuotaCountsOverTheConfiguredDay() {
+        // sluice.reputation.day = 10 s: the reputation job steps its plan every 10 s, and the
+        // quota of 3 a day is 3 per 10 s here, not 3 per UTC day.
+        scheduler =
+                new SiteScheduler(
+                        ShapingRules.parse("test.rules", RULES),
+                        ResponseRules.defaults(),
+                        PoolPolicy.of(List.of("shared/" + B + "/b.test"), List.of(), "shared"),
+                        java.time.Duration.ofSeconds(10));
+        controls =
+                new Controls(
+                        List.of(
+                                new Control(
+                                        Control.Type.WARMUP_QUOTA,
+                                        B,
+                                        SITE,
+                                        null,
+                                        null,
+                                        null,
+                                        3L,
+                                        null,
+                                        null,
+                                        "day 1")));
+        for (int i = 0; i < 7; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+
+        List<Long> times = drain(T0);
+
+        assertThat(times).hasSize(7);
+        assertThat(times.stream().map(t -> t / 10_000).toList())
+                .containsExactly(0L, 0L, 0L, 1L, 1L, 1L, 2L);
+    }
+
+    @Test
     void aQuarantinedTenantLeavesFromTheQuarantinePool() {
         scheduler =
                 scheduler(

@@ -61,6 +61,11 @@ public final class MailboxServer implements AutoCloseable {
     private final GroundTruth truth;
     private final Map<String, AtomicInteger> transactionsBySession = new ConcurrentHashMap<>();
     private final Set<Session> counted = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> blockedIps = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<BlockReply> blockReplies = new ConcurrentLinkedQueue<>();
+
+    /** A block reply this server gave: to which client IP, when. */
+    public record BlockReply(String ip, java.time.Instant at) {}
 
     private MailboxServer(Builder b) {
         this.provider = b.provider;
@@ -113,6 +118,30 @@ public final class MailboxServer implements AutoCloseable {
     /** Every acceptance and refusal, with counters. */
     public GroundTruth groundTruth() {
         return truth;
+    }
+
+    /**
+     * From now on refuses every transaction from {@code ip} at MAIL FROM with {@code reply} ({@code
+     * "421 4.7.0 [TSS09] All messages from {ip} will be ..."}; {@code {ip}} is replaced), as a
+     * provider does once it has blocked a sending IP, whatever its profile says. For tests of what
+     * the sender does about a block.
+     */
+    public void block(String ip, String reply) {
+        if (!reply.matches("[45]\\d\\d .+")) {
+            throw new IllegalArgumentException(
+                    "block reply '" + reply + "' -- expected a 4xx or 5xx code and a text");
+        }
+        blockedIps.put(ip, reply);
+    }
+
+    /** Lifts {@link #block}. */
+    public void unblock(String ip) {
+        blockedIps.remove(ip);
+    }
+
+    /** Every block reply given so far, oldest first. */
+    public List<BlockReply> blockReplies() {
+        return new ArrayList<>(blockReplies);
     }
 
     /** The enforcement of this server's profile, if it has one. */
@@ -190,6 +219,14 @@ public final class MailboxServer implements AutoCloseable {
             this.senderDomain =
                     (address.isEmpty() ? helo : address.substring(address.lastIndexOf('@') + 1))
                             .toLowerCase(Locale.ROOT);
+            String block = blockedIps.get(ip);
+            if (block != null) {
+                truth.refused("blocked");
+                blockReplies.add(new BlockReply(ip, clock.instant()));
+                throw new RejectException(
+                        Integer.parseInt(block.substring(0, 3)),
+                        block.substring(4).replace("{ip}", ip));
+            }
             if (policy != null) {
                 int earlier =
                         transactionsBySession
