@@ -25,6 +25,22 @@ final class CountingSmtpServer implements AutoCloseable {
         final AtomicInteger maxOpen = new AtomicInteger();
         final AtomicInteger opened = new AtomicInteger();
         final List<Integer> messagesPerConnection = new CopyOnWriteArrayList<>();
+
+        /** Waits until every session opened so far has ended and been recorded. */
+        void awaitAllEnded(java.time.Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (messagesPerConnection.size() < opened.get()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(
+                            messagesPerConnection.size()
+                                    + " of "
+                                    + opened.get()
+                                    + " sessions ended within "
+                                    + timeout);
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 
     private final ServerSocket socket;
@@ -57,6 +73,7 @@ final class CountingSmtpServer implements AutoCloseable {
         counts.opened.incrementAndGet();
         counts.maxOpen.accumulateAndGet(now, Math::max);
         int messages = 0;
+        boolean counted = true;
         try (s;
                 BufferedReader in =
                         new BufferedReader(
@@ -78,6 +95,10 @@ final class CountingSmtpServer implements AutoCloseable {
                         reply(out, "250 2.0.0 queued");
                     }
                     case "QUIT" -> {
+                        // The client lets go of a connection once it reads this reply: count it
+                        // closed before answering, so the count never lags behind the client's.
+                        counts.open.decrementAndGet();
+                        counted = false;
                         reply(out, "221 2.0.0 bye");
                         return;
                     }
@@ -88,7 +109,9 @@ final class CountingSmtpServer implements AutoCloseable {
             // the client went away: the session ends
         } finally {
             counts.messagesPerConnection.add(messages);
-            counts.open.decrementAndGet();
+            if (counted) {
+                counts.open.decrementAndGet();
+            }
         }
     }
 

@@ -179,6 +179,7 @@ class SmtpDeliveryITCase {
         } finally {
             threads.shutdownNow();
         }
+        counts.awaitAllEnded(Duration.ofSeconds(10));
         assertThat(counts.maxOpen.get()).isBetween(1, 3);
         assertThat(counts.messagesPerConnection)
                 .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(10));
