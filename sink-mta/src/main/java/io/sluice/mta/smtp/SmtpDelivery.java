@@ -268,7 +268,10 @@ public final class SmtpDelivery implements AutoCloseable {
         p.setProperty("mail.smtp.starttls.enable", Boolean.toString(settings.startTls()));
         p.setProperty("mail.smtp.ssl.trust", "*");
         p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
-        p.setProperty("mail.smtp.quitwait", "false");
+        // Wait for QUIT's 221 before closing (RFC 5321 section 4.1.1.10: the sender SHOULD): a
+        // connection counts against the site's cap until the server let go of it, so a new one
+        // never overlaps the one still closing at the server.
+        p.setProperty("mail.smtp.quitwait", "true");
         p.setProperty("mail.smtp.userset", "true");
         p.put("mail.smtp.socketFactory", NoDelaySocketFactory.INSTANCE);
         // One Session per sending IP: its properties differ only by the source address and name.
