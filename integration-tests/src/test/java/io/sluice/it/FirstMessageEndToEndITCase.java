@@ -169,7 +169,10 @@ class FirstMessageEndToEndITCase {
                                 assertThat(v.tenant()).isEqualTo("acme");
                             });
             assertThat(m.recipients()).containsExactly(r.getRecipient());
-            assertThat(m.clientAddress().getHostAddress()).matches("127\\.0\\.0\\.1[0-3]");
+            // One of the stack's sending IPs: the shared pool's, or the quarantine pool's when the
+            // reputation job quarantined the tenant (it can, on this test's bounces and the local
+            // providers' random complaints: an open point of issue #9's note).
+            assertThat(m.clientAddress().getHostAddress()).matches("127\\.0\\.0\\.(1[0-3]|20)");
             String text = new String(m.data(), StandardCharsets.UTF_8);
             assertThat(text)
                     .contains("Message-ID: <" + r.getMessageId() + "@acme.example>")
