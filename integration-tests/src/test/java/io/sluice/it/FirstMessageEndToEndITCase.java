@@ -169,10 +169,10 @@ class FirstMessageEndToEndITCase {
                                 assertThat(v.tenant()).isEqualTo("acme");
                             });
             assertThat(m.recipients()).containsExactly(r.getRecipient());
-            // One of the stack's sending IPs: the shared pool's, or the quarantine pool's when the
-            // reputation job quarantined the tenant (it can, on this test's bounces and the local
-            // providers' random complaints: an open point of issue #9's note).
-            assertThat(m.clientAddress().getHostAddress()).matches("127\\.0\\.0\\.(1[0-3]|20)");
+            // One of the shared pool's sending IPs: a healthy tenant is never quarantined (the
+            // local providers complain about 0.02% of marketing mail, and their hash dice draw no
+            // complaint for these 1,000 messages; at 0.1% they drew four, enough to quarantine).
+            assertThat(m.clientAddress().getHostAddress()).matches("127\\.0\\.0\\.1[0-3]");
             String text = new String(m.data(), StandardCharsets.UTF_8);
             assertThat(text)
                     .contains("Message-ID: <" + r.getMessageId() + "@acme.example>")

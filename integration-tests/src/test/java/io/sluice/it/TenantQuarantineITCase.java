@@ -235,10 +235,9 @@ class TenantQuarantineITCase {
 
     /**
      * The good tenants' mail is transactional (no List-Unsubscribe): the local stack's providers
-     * complain about 0.1% of the marketing mail they accept, at random -- exactly the tenant
-     * complaint warning line -- and with min-attempts 500 one complaint is at least 0.2% of the
-     * first 500 attempts, so a clean marketing list would be quarantined for a random complaint,
-     * which is not this test's case.
+     * complain about 0.02% of the marketing mail they accept, at random, and with min-attempts 500
+     * one complaint is at least 0.2% of the first 500 attempts, so a clean marketing list would be
+     * quarantined for a random complaint, which is not this test's case.
      */
     private static SendRequest transactional(String id, String tenant, String recipient) {
         SendRequest r = request(id, tenant, recipient);
