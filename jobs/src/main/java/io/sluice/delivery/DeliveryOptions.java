@@ -101,6 +101,29 @@ public final class DeliveryOptions {
                             "Compacted topic of ControlEvent decisions (IP status, warm-up quotas,"
                                     + " rate overrides, tenant status), broadcast to the scheduler.");
 
+    public static final ConfigOption<Double> TIME_SCALE =
+            ConfigOptions.key("sluice.time-scale")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "Simulated time running this many times faster (1 = real time; 1440 = a"
+                                    + " day a minute): shaping rates, pauses, probes, retry delays,"
+                                    + " queue age, reputation windows and warm-up days shrink by it;"
+                                    + " network time-outs do not. Only for simulations and local runs.");
+
+    /** {@link #TIME_SCALE}, checked. */
+    public static TimeScale timeScale(Configuration c) {
+        return new TimeScale(c.get(TIME_SCALE));
+    }
+
+    /**
+     * The day of warm-up quotas and reputation: {@code sluice.reputation.day} when set, else a day
+     * shrunk by {@link #TIME_SCALE}.
+     */
+    public static Duration day(Configuration c) {
+        return c.contains(WARMUP_DAY) ? c.get(WARMUP_DAY) : timeScale(c).day();
+    }
+
     public static final ConfigOption<String> SHAPING_RULES_FILE =
             ConfigOptions.key("sluice.shaping.rules-file")
                     .stringType()
@@ -314,11 +337,13 @@ public final class DeliveryOptions {
      */
     public static SiteScheduler siteScheduler(Configuration c) {
         return new SiteScheduler(
-                ShapingRules.load(c.get(SHAPING_RULES_FILE)),
-                ResponseRules.load(c.get(RESPONSE_RULES_FILE)),
-                PoolPolicy.of(c.get(SENDING_IPS), c.get(DEDICATED_POOLS), c.get(DEFAULT_POOL)),
-                c.get(WARMUP_DAY),
-                c.get(RETRY_MAX_AGE).toMillis());
+                        ShapingRules.load(c.get(SHAPING_RULES_FILE)),
+                        ResponseRules.load(c.get(RESPONSE_RULES_FILE)),
+                        PoolPolicy.of(
+                                c.get(SENDING_IPS), c.get(DEDICATED_POOLS), c.get(DEFAULT_POOL)),
+                        day(c),
+                        c.get(RETRY_MAX_AGE).toMillis())
+                .timeScaled(timeScale(c));
     }
 
     public static DeliverySettings deliverySettings(Configuration c) {
@@ -334,10 +359,11 @@ public final class DeliveryOptions {
                         true);
         RetrySchedule retry =
                 new RetrySchedule(
-                        c.get(RETRY_FIRST_DELAY),
-                        c.get(RETRY_MAX_DELAY),
-                        c.get(RETRY_MAX_ATTEMPTS),
-                        c.get(RETRY_MAX_AGE));
+                                c.get(RETRY_FIRST_DELAY),
+                                c.get(RETRY_MAX_DELAY),
+                                c.get(RETRY_MAX_ATTEMPTS),
+                                c.get(RETRY_MAX_AGE))
+                        .timeScaled(timeScale(c));
         return new DeliverySettings(
                 c.get(DNS_SERVER),
                 c.get(DNS_TIMEOUT),

@@ -88,12 +88,19 @@ public final class ReputationOptions {
 
     /** The policy from the configuration; a bad rules or plan file fails here, with its line. */
     public static ReputationPolicy policy(Configuration conf) {
+        // sluice.reputation.day when set, else a day of sluice.time-scale.
+        Duration day = io.sluice.delivery.DeliveryOptions.day(conf);
+        Duration recheck =
+                conf.contains(RECHECK)
+                        ? conf.get(RECHECK)
+                        : io.sluice.delivery.DeliveryOptions.timeScale(conf)
+                                .shrink(RECHECK.defaultValue());
         return new ReputationPolicy(
                 ReputationRules.load(conf.get(RULES_FILE)),
-                new Warmup(WarmupPlan.load(conf.get(WARMUP_PLAN_FILE)), conf.get(DAY)),
+                new Warmup(WarmupPlan.load(conf.get(WARMUP_PLAN_FILE)), day),
                 conf.get(QUARANTINE_POOL),
-                conf.get(RECHECK),
-                ReputationPolicy.timeScale(conf.get(DAY)));
+                recheck,
+                ReputationPolicy.timeScale(day));
     }
 
     /** The warm-up starts: per new IP, one per warm-up site and one IP-wide. */

@@ -29,6 +29,17 @@ public record RetrySchedule(
                 Duration.ofMinutes(15), Duration.ofHours(24), 4, Duration.ofHours(72));
     }
 
+    /** This schedule in simulated time: every delay and the max age shrunk by {@code scale}. */
+    public RetrySchedule timeScaled(io.sluice.delivery.TimeScale scale) {
+        return scale.isReal()
+                ? this
+                : new RetrySchedule(
+                        scale.shrink(firstDelay),
+                        scale.shrink(maxDelay),
+                        maxAttempts,
+                        scale.shrink(maxAge));
+    }
+
     /** The due time of the attempt after {@code attempt}, or empty once no attempt is left. */
     public Optional<Instant> nextAttempt(int attempt, Instant firstAttemptAt, Instant now) {
         if (attempt >= maxAttempts) {

@@ -44,6 +44,18 @@ public record Rate(long count, Duration per) implements Serializable {
         return new Rate(n, per);
     }
 
+    /** The same count per a period shrunk by {@code scale}: 500/h at 60x is 500 a minute. */
+    public Rate timeScaled(io.sluice.delivery.TimeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        double f = scale.factor();
+        // A whole factor multiplies the count, exactly; another one shrinks the period.
+        return f == Math.rint(f) && count <= Long.MAX_VALUE / (long) f
+                ? new Rate(count * (long) f, per)
+                : new Rate(count, scale.shrink(per));
+    }
+
     public double perSecond() {
         return count / (per.toNanos() / 1e9);
     }

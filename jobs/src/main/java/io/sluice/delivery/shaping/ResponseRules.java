@@ -160,6 +160,28 @@ public final class ResponseRules implements Serializable {
         return new ResponseRules(rules);
     }
 
+    /** These rules in simulated time: limits, pause and limit durations and windows shrunk. */
+    public ResponseRules timeScaled(io.sluice.delivery.TimeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        List<ResponseRule> scaled = new java.util.ArrayList<>();
+        for (ResponseRule r : rules) {
+            scaled.add(
+                    new ResponseRule(
+                            r.index(),
+                            r.where(),
+                            r.site(),
+                            r.action(),
+                            r.limit() == null ? null : r.limit().timeScaled(scale),
+                            scale.shrink(r.duration()),
+                            r.count(),
+                            r.window() == null ? null : scale.shrink(r.window()),
+                            r.pattern()));
+        }
+        return new ResponseRules(List.copyOf(scaled));
+    }
+
     /** The first rule for {@code site} matching {@code reply}, then the first {@code *} rule. */
     public Optional<ResponseRule> match(String site, String reply) {
         if (reply == null || reply.isEmpty()) {

@@ -133,6 +133,18 @@ public final class ShapingRules implements Serializable {
         return new ShapingRules(fallback, Map.copyOf(bySite), Map.copyOf(byIp));
     }
 
+    /** These rules in simulated time: every rate and policy duration shrunk by {@code scale}. */
+    public ShapingRules timeScaled(io.sluice.delivery.TimeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        Map<String, SiteRule> sites = new LinkedHashMap<>();
+        bySite.forEach((k, v) -> sites.put(k, v.timeScaled(scale)));
+        Map<String, SiteRule> ips = new LinkedHashMap<>();
+        byIpAtSite.forEach((k, v) -> ips.put(k, v.timeScaled(scale)));
+        return new ShapingRules(fallback.timeScaled(scale), Map.copyOf(sites), Map.copyOf(ips));
+    }
+
     /** The rule of {@code site}: its own line, or the default. */
     public SiteRule site(String site) {
         return bySite.getOrDefault(site, fallback);

@@ -81,4 +81,30 @@ public record SiteRule(
                 deadProbeMax,
                 forget);
     }
+
+    /**
+     * This rule with its rate and policy durations in simulated time (see {@link
+     * io.sluice.delivery.TimeScale}); the decrease gap stays: it spaces replies to mail already on
+     * the wire, which arrive in real time.
+     */
+    public SiteRule timeScaled(io.sluice.delivery.TimeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        return new SiteRule(
+                rate.timeScaled(scale),
+                connections,
+                perConnection,
+                shards,
+                decrease,
+                floor,
+                decreaseGap,
+                recoverStep,
+                scale.shrink(recoverEvery),
+                scale.shrink(pause),
+                deadAfter,
+                scale.shrink(deadProbe),
+                scale.shrink(deadProbeMax),
+                scale.shrink(forget));
+    }
 }

@@ -32,6 +32,9 @@ public final class SiteScheduler implements Serializable {
     /** The day a warm-up quota counts over (UTC days; shorter only in tests and local runs). */
     private final long dayMillis;
 
+    /** Simulated time: applies to the control stream's rates as the rules were scaled. */
+    private final io.sluice.delivery.TimeScale scale;
+
     public SiteScheduler(ShapingRules rules, ResponseRules responses, PoolPolicy pools) {
         this(rules, responses, pools, Duration.ofDays(1), Long.MAX_VALUE);
     }
@@ -71,9 +74,34 @@ public final class SiteScheduler implements Serializable {
         this.pools = pools;
         this.maxAgeMillis = maxAgeMillis;
         this.dayMillis = quotaDay.toMillis();
+        this.scale = io.sluice.delivery.TimeScale.REAL;
         if (dayMillis <= 0) {
             throw new IllegalArgumentException("quota day " + quotaDay + " -- expected > 0");
         }
+    }
+
+    private SiteScheduler(SiteScheduler real, io.sluice.delivery.TimeScale scale) {
+        this.rules = real.rules.timeScaled(scale);
+        this.responses = real.responses.timeScaled(scale);
+        this.pools = real.pools;
+        this.maxAgeMillis =
+                real.maxAgeMillis == Long.MAX_VALUE
+                        ? Long.MAX_VALUE
+                        : scale.shrink(Duration.ofMillis(real.maxAgeMillis)).toMillis();
+        this.dayMillis = real.dayMillis;
+        this.scale = scale;
+    }
+
+    /**
+     * This scheduler in simulated time: its shaping and response rules, its queue age and the
+     * control stream's rates shrink by {@code scale}; the quota day stays as given (the caller
+     * passes the scaled day).
+     */
+    public SiteScheduler timeScaled(io.sluice.delivery.TimeScale scale) {
+        if (!this.scale.isReal()) {
+            throw new IllegalStateException("already time-scaled by " + this.scale.factor());
+        }
+        return scale.isReal() ? this : new SiteScheduler(this, scale);
     }
 
     public ShapingRules rules() {
@@ -374,7 +402,9 @@ public final class SiteScheduler implements Serializable {
         if (c.isEmpty()) {
             return rules.at(site, ip).rate();
         }
-        return c.rate(site, ip, now).orElseGet(() -> rules.at(site, ip).rate());
+        return c.rate(site, ip, now)
+                .map(r -> r.timeScaled(scale))
+                .orElseGet(() -> rules.at(site, ip).rate());
     }
 
     /**

@@ -296,6 +296,42 @@ public class SiteSchedulerTest {
     }
 
     @Test
+    void inSimulatedTimeTheRatesPausesAndControlRatesShrinkByTheScale() {
+        // 60x: the rule's 10/s becomes 600/s (a message every 1,667 us), the TSS04 rule's 2 h
+        // pause lasts 2 simulated minutes, and an operator's 60/min override sends 60 a second.
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of())
+                        .timeScaled(new io.sluice.delivery.TimeScale(60));
+        assertThat(scheduler.effectiveRate(SITE, A, pacing, controls, T0)).isEqualTo(600.0);
+
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        feedback(
+                A,
+                Kind.REPLY,
+                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+                BounceAction.PAUSE,
+                T0 + 10);
+        assertThat(pacing.ip(A).pausedUntil()).isEqualTo(T0 + 10 + 2 * 60_000L);
+
+        controls =
+                new Controls(
+                        List.of(
+                                new Control(
+                                        Control.Type.RATE_OVERRIDE,
+                                        B,
+                                        SITE,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        "60/min",
+                                        null,
+                                        "operator")));
+        assertThat(scheduler.effectiveRate(SITE, B, pacing, controls, T0)).isEqualTo(60.0);
+    }
+
+    @Test
     void messagesStuckBehindAPauseExpireAtTheirMaxAgeInsteadOfWaitingForever() {
         scheduler =
                 new SiteScheduler(
