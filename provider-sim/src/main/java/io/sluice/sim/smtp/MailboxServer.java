@@ -172,7 +172,12 @@ public final class MailboxServer implements AutoCloseable {
             }
             Optional<Refusal> refusal = policy.connect(ip(session.getRemoteAddress()));
             if (refusal.isPresent()) {
-                truth.refused(refusal.get().kind().key());
+                truth.refused(
+                        new io.sluice.sim.truth.Refusal(
+                                clock.instant(),
+                                ip(session.getRemoteAddress()),
+                                "",
+                                refusal.get().kind().key()));
                 return SessionAcceptance.failure(
                         refusal.get().reply().code(), refusal.get().text());
             }
@@ -221,7 +226,7 @@ public final class MailboxServer implements AutoCloseable {
                             .toLowerCase(Locale.ROOT);
             String block = blockedIps.get(ip);
             if (block != null) {
-                truth.refused("blocked");
+                truth.refused(new io.sluice.sim.truth.Refusal(clock.instant(), ip, "", "blocked"));
                 blockReplies.add(new BlockReply(ip, clock.instant()));
                 throw new RejectException(
                         Integer.parseInt(block.substring(0, 3)),
@@ -241,7 +246,9 @@ public final class MailboxServer implements AutoCloseable {
             String domain =
                     address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
             if (!domains.contains(domain)) {
-                truth.refused("relay-denied");
+                truth.refused(
+                        new io.sluice.sim.truth.Refusal(
+                                clock.instant(), ip, address, "relay-denied"));
                 throw new RejectException(
                         550, "5.7.1 Relaying denied: " + domain + " is not hosted here");
             }
@@ -258,7 +265,7 @@ public final class MailboxServer implements AutoCloseable {
                 refusePrefixed(behaviour, address);
             }
             if (policy != null) {
-                refuseIf(policy.recipient(ip, from, senderDomain, address));
+                refuseIf(policy.recipient(ip, from, senderDomain, address), address);
             }
             recipients.add(address);
         }
@@ -273,7 +280,8 @@ public final class MailboxServer implements AutoCloseable {
                         case GREYLISTED -> ReplyKind.GREYLISTED;
                         default -> ReplyKind.DISABLED;
                     };
-            truth.refused(kind.key());
+            truth.refused(
+                    new io.sluice.sim.truth.Refusal(clock.instant(), ip, address, kind.key()));
             if (policy == null) {
                 throw new RejectException(behaviour.code(), behaviour.text());
             }
@@ -282,11 +290,17 @@ public final class MailboxServer implements AutoCloseable {
         }
 
         private void refuseIf(Optional<Refusal> refusal) throws RejectException {
+            refuseIf(refusal, "");
+        }
+
+        private void refuseIf(Optional<Refusal> refusal, String recipient) throws RejectException {
             if (refusal.isEmpty()) {
                 return;
             }
             Refusal r = refusal.get();
-            truth.refused(r.kind().key());
+            truth.refused(
+                    new io.sluice.sim.truth.Refusal(
+                            clock.instant(), ip, recipient, r.kind().key()));
             throw r.closesConnection()
                     ? new DropConnectionException(r.reply().code(), r.text())
                     : new RejectException(r.reply().code(), r.text());
@@ -303,7 +317,12 @@ public final class MailboxServer implements AutoCloseable {
                     var reply = policy.profile().reply(ReplyKind.UNAUTHENTICATED);
                     String domain =
                             verdict.fromDomain().isEmpty() ? senderDomain : verdict.fromDomain();
-                    truth.refused(ReplyKind.UNAUTHENTICATED.key());
+                    truth.refused(
+                            new io.sluice.sim.truth.Refusal(
+                                    clock.instant(),
+                                    ip,
+                                    String.join(",", recipients),
+                                    ReplyKind.UNAUTHENTICATED.key()));
                     throw new RejectException(reply.code(), reply.render(ip, domain, ""));
                 }
             }

@@ -35,6 +35,7 @@ public final class GroundTruth {
     private final Map<Feedback.Kind, AtomicLong> feedbackCounts =
             new EnumMap<>(Feedback.Kind.class);
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Refusal> refusals = new ConcurrentLinkedQueue<>();
 
     public GroundTruth(String provider) {
         this.provider = provider;
@@ -69,6 +70,17 @@ public final class GroundTruth {
 
     public void refused(String reason) {
         refused.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** A refusal counted as {@link #refused(String)} and kept with its time, IP and recipient. */
+    public void refused(Refusal r) {
+        refused(r.reason());
+        refusals.add(r);
+    }
+
+    /** Every refusal recorded with its time, in the order refused. */
+    public List<Refusal> refusals() {
+        return new ArrayList<>(refusals);
     }
 
     public List<Delivery> deliveries() {

@@ -48,12 +48,19 @@ public final class SimulatedInternet implements AutoCloseable {
     private final LocalDnsServer dns;
     private final Map<String, MailboxServer> servers;
     private final int smtpPort;
+    private final Clock clock;
 
     private SimulatedInternet(
-            LocalDnsServer dns, Map<String, MailboxServer> servers, int smtpPort) {
+            LocalDnsServer dns, Map<String, MailboxServer> servers, int smtpPort, Clock clock) {
         this.dns = dns;
         this.servers = servers;
         this.smtpPort = smtpPort;
+        this.clock = clock;
+    }
+
+    /** The providers' clock: simulated time when they run a time scale, else the system's. */
+    public Clock clock() {
+        return clock;
     }
 
     /**
@@ -180,7 +187,7 @@ public final class SimulatedInternet implements AutoCloseable {
             dns.close();
             throw e;
         }
-        return new SimulatedInternet(dns, servers, smtpPort);
+        return new SimulatedInternet(dns, servers, smtpPort, clock);
     }
 
     public InetSocketAddress dnsAddress() {

@@ -102,6 +102,13 @@ class BlastingClientITCase {
         assertThat(stats.blocked()).isEqualTo(count(replies, "550 5.7.1 ")).isGreaterThan(4000);
         assertThat(stats.refused(ReplyKind.UNKNOWN_USER)).isEqualTo(count(replies, "550 5.1.1 "));
         assertThat(stats.duplicates()).isZero();
+        // The refusal log has every refusal with its IP, and the recipient when RCPT was refused.
+        var refusals = internet.server("gmail-like").groundTruth().refusals();
+        assertThat(refusals).hasSize(replies.size() - (int) accepted);
+        assertThat(refusals).allMatch(r -> r.clientIp().equals("127.0.61.100"));
+        assertThat(refusals.stream().filter(r -> r.reason().equals("unknown-user")))
+                .hasSize((int) count(replies, "550 5.1.1 "))
+                .allMatch(r -> r.recipient().contains("@"));
         assertThat(internet.server("gmail-like").groundTruth().deliveries())
                 .hasSize((int) accepted)
                 .allMatch(d -> d.clientIp().equals("127.0.61.100"))
