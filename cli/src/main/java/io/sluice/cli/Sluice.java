@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ConformanceCommand.class,
             SuppressCommand.class,
             DkimCommand.class,
+            SimulateCommand.class,
             OperatorCommands.Pause.class,
             OperatorCommands.Resume.class,
             OperatorCommands.Pool.class,

@@ -212,7 +212,10 @@ public final class LocalStack implements AutoCloseable {
                                     .smtpPort(s.smtpPort())
                                     .keepMessages(s.keepMessages())
                                     .timeScale(s.providerTimeScale())
-                                    .complaintsTo(feedbackServer, FEEDBACK_ADDRESS)
+                                    .complaints(
+                                            enforcingComplaintShare(s),
+                                            feedbackServer,
+                                            FEEDBACK_ADDRESS)
                                     .lateBounces()
                                     .start()
                             : SimulatedInternet.start(
@@ -368,6 +371,18 @@ public final class LocalStack implements AutoCloseable {
         c.set(ReputationOptions.QUARANTINE_POOL, QUARANTINE_POOL);
         s.options().forEach(c::setString);
         return c;
+    }
+
+    /**
+     * Setting of the local stack, not of the jobs: the share of marketing mail the enforcing
+     * providers complain about, for every sender. Unset: {@link #COMPLAINT_SHARE}, a healthy list
+     * (the profiles' own 0.1% is Gmail's line, where the reputation job quarantines).
+     */
+    public static final String PROVIDER_COMPLAINT_SHARE = "sluice.local.provider-complaint-share";
+
+    private static double enforcingComplaintShare(Settings s) {
+        String v = s.options().get(PROVIDER_COMPLAINT_SHARE);
+        return v == null ? COMPLAINT_SHARE : Double.parseDouble(v);
     }
 
     private static Path localShapingRules(Path home) {

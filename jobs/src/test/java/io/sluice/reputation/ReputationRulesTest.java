@@ -40,6 +40,11 @@ class ReputationRulesTest {
         "2000, 0, 1, WARNING",
         "2000, 0, 3, THROTTLED",
         "2000, 0, 5, BLOCKED",
+        // Early, complaints act only from early-count (10) on: 2 complaints are 0.1% of 2,000,
+        // but a clean list draws them by chance; 10 in 500 attempts is a dirty one.
+        "500, 0, 2, HEALTHY",
+        "500, 0, 9, HEALTHY",
+        "500, 0, 10, BLOCKED",
     })
     void aTenantsHealthFollowsTheBounceAndComplaintLines(
             long attempts, long hard, long complaints, Health expected) {
@@ -129,7 +134,7 @@ class ReputationRulesTest {
                 "tenant hard-bounces 24h warning=2 blocked=2%|line 3: lines [2, 2%]",
                 "tenant hard-bounces|line 3: a rule needs SCOPE COUNTER WINDOW",
                 "tenants hard-bounces 24h warning=2%|line 3: \"tenants\" -- expected"
-                        + " min-attempts, block-for",
+                        + " min-attempts, early-count, block-for",
                 "min-attempts 10|line 3: a second min-attempts line -- expected one",
                 "block-reasons Blocked|line 3: reason \"Blocked\" -- expected a bounce reason",
             })

@@ -142,6 +142,14 @@ public final class ProviderPolicy {
         return domain(senderDomain).standing(clock.instant());
     }
 
+    /**
+     * Whether the provider has this mailbox: a scenario's clean list holds only addresses that
+     * exist, as a list cleaned of its earlier hard bounces would.
+     */
+    public boolean hasMailbox(String recipient) {
+        return !unknown(recipient);
+    }
+
     boolean unknown(String recipient) {
         // A fixed hash, not Random: reruns and other providers see the same mailboxes missing.
         int bucket = Math.floorMod(recipient.toLowerCase(Locale.ROOT).hashCode(), 10_000);

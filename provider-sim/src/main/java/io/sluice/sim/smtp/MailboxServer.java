@@ -116,6 +116,11 @@ public final class MailboxServer implements AutoCloseable {
     }
 
     /** Every acceptance and refusal, with counters. */
+    /** Whether this server takes mail for {@code domain} (lower case). */
+    public boolean hosts(String domain) {
+        return domains.contains(domain);
+    }
+
     public GroundTruth groundTruth() {
         return truth;
     }
@@ -177,6 +182,7 @@ public final class MailboxServer implements AutoCloseable {
                                 clock.instant(),
                                 ip(session.getRemoteAddress()),
                                 "",
+                                "",
                                 refusal.get().kind().key()));
                 return SessionAcceptance.failure(
                         refusal.get().reply().code(), refusal.get().text());
@@ -226,7 +232,8 @@ public final class MailboxServer implements AutoCloseable {
                             .toLowerCase(Locale.ROOT);
             String block = blockedIps.get(ip);
             if (block != null) {
-                truth.refused(new io.sluice.sim.truth.Refusal(clock.instant(), ip, "", "blocked"));
+                truth.refused(
+                        new io.sluice.sim.truth.Refusal(clock.instant(), ip, from, "", "blocked"));
                 blockReplies.add(new BlockReply(ip, clock.instant()));
                 throw new RejectException(
                         Integer.parseInt(block.substring(0, 3)),
@@ -248,7 +255,7 @@ public final class MailboxServer implements AutoCloseable {
             if (!domains.contains(domain)) {
                 truth.refused(
                         new io.sluice.sim.truth.Refusal(
-                                clock.instant(), ip, address, "relay-denied"));
+                                clock.instant(), ip, from, address, "relay-denied"));
                 throw new RejectException(
                         550, "5.7.1 Relaying denied: " + domain + " is not hosted here");
             }
@@ -281,7 +288,8 @@ public final class MailboxServer implements AutoCloseable {
                         default -> ReplyKind.DISABLED;
                     };
             truth.refused(
-                    new io.sluice.sim.truth.Refusal(clock.instant(), ip, address, kind.key()));
+                    new io.sluice.sim.truth.Refusal(
+                            clock.instant(), ip, from, address, kind.key()));
             if (policy == null) {
                 throw new RejectException(behaviour.code(), behaviour.text());
             }
@@ -300,7 +308,7 @@ public final class MailboxServer implements AutoCloseable {
             Refusal r = refusal.get();
             truth.refused(
                     new io.sluice.sim.truth.Refusal(
-                            clock.instant(), ip, recipient, r.kind().key()));
+                            clock.instant(), ip, from, recipient, r.kind().key()));
             throw r.closesConnection()
                     ? new DropConnectionException(r.reply().code(), r.text())
                     : new RejectException(r.reply().code(), r.text());
@@ -321,6 +329,7 @@ public final class MailboxServer implements AutoCloseable {
                             new io.sluice.sim.truth.Refusal(
                                     clock.instant(),
                                     ip,
+                                    from,
                                     String.join(",", recipients),
                                     ReplyKind.UNAUTHENTICATED.key()));
                     throw new RejectException(reply.code(), reply.render(ip, domain, ""));

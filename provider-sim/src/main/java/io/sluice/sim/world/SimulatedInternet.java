@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -56,6 +57,23 @@ public final class SimulatedInternet implements AutoCloseable {
         this.servers = servers;
         this.smtpPort = smtpPort;
         this.clock = clock;
+    }
+
+    /**
+     * Whether the mailbox exists at the provider hosting its domain (an enforcing provider's
+     * profile makes a share of addresses unknown; a permissive one knows them all, but for the
+     * failure prefixes). False for a domain no provider hosts.
+     */
+    public boolean mailboxExists(String address) {
+        String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        for (MailboxServer s : servers.values()) {
+            if (s.hosts(domain)) {
+                return io.sluice.sim.smtp.RecipientBehaviour.of(address)
+                                == io.sluice.sim.smtp.RecipientBehaviour.ACCEPT
+                        && s.policy().map(p -> p.hasMailbox(address)).orElse(true);
+            }
+        }
+        return false;
     }
 
     /** The providers' clock: simulated time when they run a time scale, else the system's. */

@@ -1,0 +1,389 @@
+package io.sluice.simulate;
+
+import io.sluice.schema.ControlEvent;
+import io.sluice.schema.ControlType;
+import io.sluice.schema.DeliveryEvent;
+import io.sluice.schema.DeliveryEventType;
+import io.sluice.sim.truth.Delivery;
+import io.sluice.sim.truth.Refusal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The report of one or more runs: one HTML file with inline SVG charts and no script or network
+ * resource, so it opens anywhere. Runs side by side first (the summary lines and expectations),
+ * then per run: mail accepted per hour per provider, deferral and bounce rates, each IP's standing
+ * with each provider, volume per IP per day against its warm-up quota, and every control decision
+ * with its reason.
+ */
+public final class HtmlReport {
+
+    private static final String[] COLOURS = {
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+        "#bcbd22", "#17becf"
+    };
+
+    private HtmlReport() {}
+
+    public static void write(Path file, List<SimulationRunner.Run> runs) throws IOException {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<title>Sluice simulation report</title><style>")
+                .append(
+                        "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
+                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;")
+                .append("padding:4px 8px;text-align:right}th{background:#f4f4f4}")
+                .append("td.l,th.l{text-align:left}.pass{color:#2ca02c}.fail{color:#d62728}")
+                .append("code{background:#f4f4f4;padding:2px 4px}h2{border-top:2px solid #ddd;")
+                .append("padding-top:1em}svg{background:#fff;border:1px solid #eee}")
+                .append("</style></head><body><h1>Sluice simulation report</h1>");
+        h.append("<p>Figures are counted from the simulated providers' ground truth (what they")
+                .append(" accepted, refused and filed), not from Sluice's own counters.</p>");
+        h.append("<table><tr><th class=l>scenario</th><th>messages</th><th>delivered</th>")
+                .append("<th>inboxed</th><th>bounced</th><th>complaints</th><th>blocks</th>")
+                .append("<th>duplicates</th><th>lost</th><th>days</th><th>took</th>")
+                .append("<th class=l>expectations</th></tr>");
+        for (SimulationRunner.Run r : runs) {
+            Figures f = r.all();
+            h.append("<tr><td class=l><a href=\"#")
+                    .append(esc(r.scenario().name()))
+                    .append("\">")
+                    .append(esc(r.scenario().name()))
+                    .append("</a></td>");
+            cells(h, f);
+            h.append("<td>").append(r.took().toSeconds()).append(" s</td><td class=l>");
+            h.append(
+                    r.passed()
+                            ? "<span class=pass>all met</span>"
+                            : "<span class=fail>unmet: "
+                                    + esc(String.join("; ", r.unmet()))
+                                    + "</span>");
+            h.append("</td></tr>");
+        }
+        h.append("</table>");
+        for (SimulationRunner.Run r : runs) {
+            run(h, r);
+        }
+        h.append("</body></html>\n");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, h, StandardCharsets.UTF_8);
+    }
+
+    private static void cells(StringBuilder h, Figures f) {
+        h.append("<td>").append(f.messages()).append("</td>");
+        h.append(pct(f.deliveredPercent())).append(pct(f.inboxedPercent()));
+        h.append(pct(f.bouncedPercent())).append(pct(f.complaintsPercent()));
+        h.append("<td>").append(f.blocks()).append("</td><td>").append(f.duplicates());
+        h.append("</td><td>").append(f.lost()).append("</td><td>");
+        h.append(String.format(Locale.ROOT, "%.1f", f.days())).append("</td>");
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "<td>%.2f%%</td>", v);
+    }
+
+    private static void run(StringBuilder h, SimulationRunner.Run r) {
+        Scenario sc = r.scenario();
+        h.append("<h2 id=\"").append(esc(sc.name())).append("\">").append(esc(sc.name()));
+        h.append("</h2><p>").append(esc(sc.description())).append("</p>");
+        h.append("<p><code>").append(esc(r.all().line(sc.name()))).append("</code></p>");
+        h.append(
+                String.format(
+                        Locale.ROOT,
+                        "<p>%d simulated days of traffic at %.0fx (a simulated day is %.1f s here);"
+                                + " the run took %d s.</p>",
+                        sc.days(),
+                        sc.timeScale(),
+                        86_400 / sc.timeScale(),
+                        r.took().toSeconds()));
+        h.append("<table><tr><th class=l>tenant</th><th>messages</th><th>delivered</th>")
+                .append("<th>inboxed</th><th>bounced</th><th>complaints</th><th>blocks</th>")
+                .append("<th>duplicates</th><th>lost</th><th>days</th><th>quarantined</th></tr>");
+        r.byTenant()
+                .forEach(
+                        (tenant, f) -> {
+                            h.append("<tr><td class=l>").append(esc(tenant)).append("</td>");
+                            cells(h, f);
+                            h.append("<td>").append(f.quarantined() > 0 ? "yes" : "no");
+                            h.append("</td></tr>");
+                        });
+        h.append("</table>");
+
+        int hours = hours(r);
+        Map<String, double[]> perProvider = new TreeMap<>();
+        for (Delivery d : r.deliveries()) {
+            bump(perProvider, d.provider(), hourOf(r.simHours(d.at()), hours), hours);
+        }
+        chart(h, "Messages accepted per simulated hour, per provider", perProvider, hours, "");
+
+        double[] attempts = new double[hours];
+        double[] deferred = new double[hours];
+        double[] bounced = new double[hours];
+        for (DeliveryEvent e : r.events()) {
+            DeliveryEventType t = e.getType();
+            if (t != DeliveryEventType.DELIVERED
+                    && t != DeliveryEventType.DEFERRED
+                    && t != DeliveryEventType.BOUNCED) {
+                continue;
+            }
+            int i = hourOf(r.simHoursOfReal(e.getOccurredAt()), hours);
+            attempts[i]++;
+            if (t == DeliveryEventType.DEFERRED) {
+                deferred[i]++;
+            } else if (t == DeliveryEventType.BOUNCED) {
+                bounced[i]++;
+            }
+        }
+        Map<String, double[]> rates = new TreeMap<>();
+        rates.put("deferred % of attempts", ratio(deferred, attempts));
+        rates.put("bounced % of attempts", ratio(bounced, attempts));
+        chart(
+                h,
+                "Deferral and bounce rates per simulated hour (Sluice's attempts)",
+                rates,
+                hours,
+                "%");
+
+        Map<String, double[]> refused = new TreeMap<>();
+        for (Refusal x : r.refusals()) {
+            bump(refused, x.reason(), hourOf(r.simHours(x.at()), hours), hours);
+        }
+        chart(h, "Refusals per simulated hour, by the providers' reason", refused, hours, "");
+
+        Map<String, double[]> standing = new TreeMap<>();
+        for (SimulationRunner.Standing s : r.standings()) {
+            if (s.simHour() < hours && sentTo(r, s.provider(), s.ip())) {
+                standing.computeIfAbsent(s.provider() + " " + s.ip(), k -> new double[hours])[
+                                s.simHour()] =
+                        s.score();
+            }
+        }
+        chart(h, "Each provider's reputation of each sending IP (0-100)", standing, hours, "");
+
+        ipVolumes(h, r);
+        decisions(h, r);
+    }
+
+    /** Whether the IP sent to the provider at all: only those pairs are charted. */
+    private static boolean sentTo(SimulationRunner.Run r, String provider, String ip) {
+        return r.deliveries().stream()
+                .anyMatch(d -> d.provider().equals(provider) && d.clientIp().equals(ip));
+    }
+
+    /** Accepted mail per IP per simulated day against the warm-up quota in force that day. */
+    private static void ipVolumes(StringBuilder h, SimulationRunner.Run r) {
+        int days = Math.max(1, (int) Math.ceil(hours(r) / 24.0));
+        Map<String, long[]> perIp = new TreeMap<>();
+        for (Delivery d : r.deliveries()) {
+            int day = Math.min(days - 1, Math.max(0, (int) (r.simHours(d.at()) / 24)));
+            perIp.computeIfAbsent(d.clientIp(), k -> new long[days])[day]++;
+        }
+        Map<String, Long> quota = new TreeMap<>();
+        for (ControlEvent c : r.controls()) {
+            if (c.getType() == ControlType.WARMUP_QUOTA && c.getQuotaPerDay() != null) {
+                quota.merge(
+                        c.getSendingIp() + (c.getSite() == null ? "" : " at " + c.getSite()),
+                        c.getQuotaPerDay(),
+                        Math::max);
+            }
+        }
+        h.append("<h3>Mail accepted per sending IP per simulated day</h3><table><tr>");
+        h.append("<th class=l>IP</th>");
+        for (int d = 0; d < days; d++) {
+            h.append("<th>day ").append(d + 1).append("</th>");
+        }
+        h.append("</tr>");
+        perIp.forEach(
+                (ip, v) -> {
+                    h.append("<tr><td class=l>").append(esc(ip)).append("</td>");
+                    for (long n : v) {
+                        h.append("<td>").append(n).append("</td>");
+                    }
+                    h.append("</tr>");
+                });
+        h.append("</table>");
+        if (!quota.isEmpty()) {
+            h.append("<p>Highest warm-up quota given (messages a day): ");
+            List<String> parts = new ArrayList<>();
+            quota.forEach((k, v) -> parts.add(esc(k) + " " + v));
+            h.append(String.join(", ", parts)).append("</p>");
+        }
+    }
+
+    private static void decisions(StringBuilder h, SimulationRunner.Run r) {
+        h.append("<h3>Control decisions (isolation, pauses, blocks, warm-up)</h3>");
+        List<ControlEvent> shown = new ArrayList<>();
+        for (ControlEvent c : r.controls()) {
+            if (c.getType() != ControlType.WARMUP_QUOTA) {
+                shown.add(c);
+            }
+        }
+        if (shown.isEmpty()) {
+            h.append("<p>None: no IP, site or tenant needed a decision.</p>");
+            return;
+        }
+        h.append("<table><tr><th>sim. hour</th><th class=l>decision</th><th class=l>scope</th>")
+                .append("<th class=l>by</th><th class=l>reason</th></tr>");
+        for (ControlEvent c : shown) {
+            String what =
+                    c.getType()
+                            + (c.getIpStatus() != null ? " " + c.getIpStatus() : "")
+                            + (c.getTenantStatus() != null ? " " + c.getTenantStatus() : "")
+                            + (c.getIpPool() != null ? " pool " + c.getIpPool() : "");
+            String scope =
+                    (c.getTenant() != null ? "tenant " + c.getTenant() + " " : "")
+                            + (c.getSendingIp() != null ? "ip " + c.getSendingIp() + " " : "")
+                            + (c.getSite() != null ? "site " + c.getSite() : "");
+            h.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<tr><td>%.1f</td><td class=l>%s</td><td class=l>%s</td><td class=l>%s</td>"
+                                    + "<td class=l>%s</td></tr>",
+                            r.simHoursOfReal(c.getIssuedAt()),
+                            esc(what),
+                            esc(scope.strip()),
+                            esc(String.valueOf(c.getIssuedBy())),
+                            esc(String.valueOf(c.getReason()))));
+        }
+        h.append("</table>");
+    }
+
+    private static int hours(SimulationRunner.Run r) {
+        double last = r.scenario().days() * 24;
+        for (Delivery d : r.deliveries()) {
+            last = Math.max(last, r.simHours(d.at()));
+        }
+        return (int) Math.min(24 * 60, Math.ceil(last) + 1);
+    }
+
+    private static int hourOf(double simHours, int hours) {
+        return (int) Math.min(hours - 1, Math.max(0, Math.floor(simHours)));
+    }
+
+    private static void bump(Map<String, double[]> series, String key, int i, int hours) {
+        series.computeIfAbsent(key, k -> new double[hours])[i]++;
+    }
+
+    private static double[] ratio(double[] part, double[] whole) {
+        double[] out = new double[part.length];
+        for (int i = 0; i < part.length; i++) {
+            out[i] = whole[i] == 0 ? 0 : 100 * part[i] / whole[i];
+        }
+        return out;
+    }
+
+    /** A line chart of series over simulated hours, as inline SVG with a legend. */
+    static void chart(
+            StringBuilder h, String title, Map<String, double[]> series, int hours, String unit) {
+        h.append("<h3>").append(esc(title)).append("</h3>");
+        if (series.isEmpty()) {
+            h.append("<p>Nothing to show.</p>");
+            return;
+        }
+        int w = 1000;
+        int ht = 260;
+        int left = 50;
+        int bottom = 30;
+        double max = 0;
+        for (double[] v : series.values()) {
+            for (double x : v) {
+                max = Math.max(max, x);
+            }
+        }
+        max = max == 0 ? 1 : niceCeiling(max);
+        double dx = (w - left - 10) / (double) Math.max(1, hours - 1);
+        double plotH = ht - bottom - 10;
+        h.append("<svg width=\"")
+                .append(w)
+                .append("\" height=\"")
+                .append(ht)
+                .append("\" role=\"img\" aria-label=\"")
+                .append(esc(title))
+                .append("\">");
+        for (int g = 0; g <= 4; g++) {
+            double y = 10 + plotH * g / 4;
+            h.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
+                                    + "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s%s</text>",
+                            left,
+                            y,
+                            w - 10,
+                            y,
+                            left - 4,
+                            y + 4,
+                            fmt(max * (4 - g) / 4),
+                            unit));
+        }
+        int step = hours <= 48 ? 6 : hours <= 24 * 10 ? 24 : 24 * 5;
+        for (int x = 0; x < hours; x += step) {
+            h.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>",
+                            left + x * dx,
+                            ht - 12,
+                            x % 24 == 0 ? "day " + (x / 24 + 1) : "h" + x));
+        }
+        int c = 0;
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            String colour = COLOURS[c++ % COLOURS.length];
+            StringBuilder pts = new StringBuilder();
+            double[] v = e.getValue();
+            for (int i = 0; i < Math.min(hours, v.length); i++) {
+                pts.append(
+                        String.format(
+                                Locale.ROOT,
+                                "%.1f,%.1f ",
+                                left + i * dx,
+                                10 + plotH * (1 - v[i] / max)));
+            }
+            h.append("<polyline fill=\"none\" stroke=\"")
+                    .append(colour)
+                    .append("\" stroke-width=\"1.5\" points=\"")
+                    .append(pts.toString().strip())
+                    .append("\"><title>")
+                    .append(esc(e.getKey()))
+                    .append("</title></polyline>");
+        }
+        h.append("</svg><p>");
+        c = 0;
+        for (String name : series.keySet()) {
+            h.append("<span style=\"color:")
+                    .append(COLOURS[c++ % COLOURS.length])
+                    .append("\">&#9632;</span> ")
+                    .append(esc(name))
+                    .append(" &nbsp; ");
+        }
+        h.append("</p>");
+    }
+
+    private static double niceCeiling(double v) {
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * p >= v) {
+                return m * p;
+            }
+        }
+        return 10 * p;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
+}
