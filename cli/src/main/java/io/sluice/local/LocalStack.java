@@ -359,12 +359,9 @@ public final class LocalStack implements AutoCloseable {
         c.set(DeliveryOptions.RETRY_MAX_ATTEMPTS, 4);
         c.set(DeliveryOptions.RETRY_MAX_AGE, Duration.ofMinutes(2));
         c.set(DeliveryOptions.DELIVERY_THREADS, 32);
-        // Attempts released by the scheduler wait here for an SMTP thread, already bound to an
-        // IP and a pool: with the default 1,000 and ~30 deliveries a second on two cores, a pause
-        // or a quarantine reached the attempts released up to half a minute earlier only after
-        // they had gone. Twice the threads keeps the backlog in the scheduler, where each
-        // release reads the latest pauses, blocks and pools.
-        c.set(DeliveryOptions.DELIVERY_CAPACITY, 64);
+        // sluice.delivery.capacity stays at its default, twice the threads (64): attempts wait for
+        // an SMTP thread already bound to an IP and a pool, so the backlog belongs in the
+        // scheduler, where each release reads the latest pauses, blocks and pools.
         c.set(DeliveryOptions.ATTEMPT_TIMEOUT, Duration.ofMinutes(3));
         // Shaping scaled to a one-minute run, as the retries above are; the file says why.
         c.set(DeliveryOptions.SHAPING_RULES_FILE, localShapingRules(s.home()).toString());

@@ -14,6 +14,7 @@ import java.util.Locale;
  * @param duplicates acceptances of a message already accepted for the same recipient
  * @param lost messages with no final event from Sluice, or reported delivered but never accepted
  * @param quarantined tenants the reputation job moved to the quarantine pool or paused
+ * @param overQuota days a warming IP's mail accepted at a site exceeded its warm-up quota there
  * @param days simulated days the run took, from the first request to the last final outcome
  */
 public record Figures(
@@ -26,6 +27,7 @@ public record Figures(
         long duplicates,
         long lost,
         long quarantined,
+        long overQuota,
         double days) {
 
     static double percent(long part, long whole) {
@@ -59,6 +61,7 @@ public record Figures(
             case "duplicates" -> duplicates;
             case "lost" -> lost;
             case "quarantined" -> quarantined;
+            case "over-quota" -> overQuota;
             default -> throw new IllegalArgumentException("no metric " + name);
         };
     }

@@ -209,7 +209,22 @@ public final class HtmlReport {
                     h.append("</tr>");
                 });
         h.append("</table>");
-        if (!quota.isEmpty()) {
+        if (!r.quotaDays().isEmpty()) {
+            h.append(
+                    "<h3>Warming IPs: mail accepted per site and quota day, against the quota</h3>");
+            h.append("<table><tr><th class=l>IP</th><th class=l>site</th><th>day</th>")
+                    .append("<th>quota</th><th>accepted</th><th class=l></th></tr>");
+            long firstDay = r.quotaDays().stream().mapToLong(q -> q.day()).min().orElse(0);
+            for (SimulationRunner.QuotaDay q : r.quotaDays()) {
+                h.append("<tr><td class=l>").append(esc(q.ip())).append("</td><td class=l>");
+                h.append(esc(q.site())).append("</td><td>").append(q.day() - firstDay + 1);
+                h.append("</td><td>").append(q.quota()).append("</td><td>").append(q.accepted());
+                h.append("</td><td class=l>")
+                        .append(q.over() ? "<span class=fail>over</span>" : "within")
+                        .append("</td></tr>");
+            }
+            h.append("</table>");
+        } else if (!quota.isEmpty()) {
             h.append("<p>Highest warm-up quota given (messages a day): ");
             List<String> parts = new ArrayList<>();
             quota.forEach((k, v) -> parts.add(esc(k) + " " + v));
@@ -218,13 +233,8 @@ public final class HtmlReport {
     }
 
     private static void decisions(StringBuilder h, SimulationRunner.Run r) {
-        h.append("<h3>Control decisions (isolation, pauses, blocks, warm-up)</h3>");
-        List<ControlEvent> shown = new ArrayList<>();
-        for (ControlEvent c : r.controls()) {
-            if (c.getType() != ControlType.WARMUP_QUOTA) {
-                shown.add(c);
-            }
-        }
+        h.append("<h3>Control decisions (isolation, pauses, blocks, warm-up steps)</h3>");
+        List<ControlEvent> shown = new ArrayList<>(r.controls());
         if (shown.isEmpty()) {
             h.append("<p>None: no IP, site or tenant needed a decision.</p>");
             return;
@@ -236,7 +246,8 @@ public final class HtmlReport {
                     c.getType()
                             + (c.getIpStatus() != null ? " " + c.getIpStatus() : "")
                             + (c.getTenantStatus() != null ? " " + c.getTenantStatus() : "")
-                            + (c.getIpPool() != null ? " pool " + c.getIpPool() : "");
+                            + (c.getIpPool() != null ? " pool " + c.getIpPool() : "")
+                            + (c.getQuotaPerDay() != null ? " " + c.getQuotaPerDay() + "/day" : "");
             String scope =
                     (c.getTenant() != null ? "tenant " + c.getTenant() + " " : "")
                             + (c.getSendingIp() != null ? "ip " + c.getSendingIp() + " " : "")

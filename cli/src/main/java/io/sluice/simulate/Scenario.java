@@ -36,7 +36,7 @@ public record Scenario(
         Map<String, String> files) {
 
     /** The scenarios shipped in the jar, in the order {@code --all} runs them. */
-    public static final List<String> SHIPPED = List.of("bad-tenant", "ip-blocked");
+    public static final List<String> SHIPPED = List.of("new-ips", "bad-tenant", "ip-blocked");
 
     static final String RESOURCES = "/io/sluice/simulate/scenarios/";
 
@@ -90,10 +90,10 @@ public record Scenario(
                     "duplicates",
                     "lost",
                     "quarantined",
-                    "moved");
+                    "over-quota");
 
     private static final Pattern EXPECT =
-            Pattern.compile("(?:([a-z0-9-]+)\\.)?([a-z]+)\\s*(>=|<=|=|<|>)\\s*([0-9.]+)%?");
+            Pattern.compile("(?:([a-z0-9-]+)\\.)?([a-z-]+)\\s*(>=|<=|=|<|>)\\s*([0-9.]+)%?");
 
     /** A shipped scenario by name, or a scenario file by path. */
     public static Scenario load(String nameOrPath) {

@@ -54,6 +54,19 @@ public final class SimulationRunner {
      */
     record Sent(String id, String tenant, String recipient, boolean marketing, int simHour) {}
 
+    /**
+     * One warming IP's mail at one site on one of Sluice's quota days, against its quota.
+     *
+     * @param allowed the quota as the scheduler's shards can keep it (each shard takes its share,
+     *     rounded up)
+     */
+    public record QuotaDay(
+            String ip, String site, long day, long quota, long allowed, long accepted) {
+        public boolean over() {
+            return accepted > allowed;
+        }
+    }
+
     /** A provider's reputation of a sending IP, sampled each simulated hour. */
     record Standing(int simHour, String provider, String ip, double score) {}
 
@@ -71,6 +84,7 @@ public final class SimulationRunner {
             List<DeliveryEvent> events,
             List<ControlEvent> controls,
             List<Standing> standings,
+            List<QuotaDay> quotaDays,
             Instant simStart,
             Instant realStart) {
 
@@ -362,6 +376,8 @@ public final class SimulationRunner {
                                         * 10)
                         / 10;
 
+        List<QuotaDay> quotaDays =
+                quotaDays(sc, deliveries, log.controls, log.events, simStart, realStart);
         Map<String, List<Sent>> byTenant = new TreeMap<>();
         sent.forEach(m -> byTenant.computeIfAbsent(m.tenant(), k -> new ArrayList<>()).add(m));
         Map<String, Figures> tenantFigures = new LinkedHashMap<>();
@@ -386,6 +402,7 @@ public final class SimulationRunner {
                                         0,
                                         log,
                                         quarantined.contains(tenant) ? 1 : 0,
+                                        0,
                                         days)));
         Figures all =
                 figures(
@@ -397,6 +414,7 @@ public final class SimulationRunner {
                         duplicates,
                         log,
                         quarantined.size(),
+                        quotaDays.stream().filter(QuotaDay::over).count(),
                         days);
         List<String> unmet = new ArrayList<>();
         for (Scenario.Expectation x : sc.expectations()) {
@@ -426,8 +444,87 @@ public final class SimulationRunner {
                 log.events,
                 log.controls,
                 standings,
+                quotaDays,
                 simStart,
                 realStart);
+    }
+
+    /**
+     * Each warming IP's accepted mail per site and quota day, from the providers' ground truth,
+     * against the warm-up quota the reputation job gave it (the site's own, else the IP-wide one;
+     * the largest in force that day). Days are Sluice's: epoch-aligned, {@code sluice.time-scale}
+     * long; a delivery's real time is its simulated time mapped back.
+     */
+    static List<QuotaDay> quotaDays(
+            Scenario sc,
+            List<Delivery> deliveries,
+            List<ControlEvent> controls,
+            List<DeliveryEvent> events,
+            Instant simStart,
+            Instant realStart) {
+        long dayMillis = new io.sluice.delivery.TimeScale(sc.timeScale()).day().toMillis();
+        Map<String, String> siteOf = new HashMap<>();
+        for (DeliveryEvent e : events) {
+            if (e.getSite() != null) {
+                siteOf.putIfAbsent(domainOf(e.getRecipient()), e.getSite());
+            }
+        }
+        Map<String, Long> accepted = new TreeMap<>();
+        for (Delivery d : deliveries) {
+            String site = siteOf.get(domainOf(d.recipient()));
+            if (site == null) {
+                continue;
+            }
+            long real =
+                    realStart.toEpochMilli()
+                            + Math.round(
+                                    Duration.between(simStart, d.at()).toMillis() / sc.timeScale());
+            accepted.merge(d.clientIp() + "|" + site + "|" + real / dayMillis, 1L, Long::sum);
+        }
+        io.sluice.delivery.shaping.ShapingRules rules =
+                io.sluice.delivery.shaping.ShapingRules.defaults();
+        List<QuotaDay> out = new ArrayList<>();
+        accepted.forEach(
+                (key, n) -> {
+                    String[] k = key.split("\\|");
+                    long day = Long.parseLong(k[2]);
+                    long quota = quotaInForce(controls, k[0], k[1], day, dayMillis);
+                    if (quota < 0) {
+                        return; // a warm IP: no quota that day
+                    }
+                    int shards = rules.shards(k[1]);
+                    long allowed = (quota + shards - 1) / shards * shards;
+                    out.add(new QuotaDay(k[0], k[1], day, quota, allowed, n));
+                });
+        return out;
+    }
+
+    private static long quotaInForce(
+            List<ControlEvent> controls, String ip, String site, long day, long dayMillis) {
+        long from = day * dayMillis;
+        long to = from + dayMillis;
+        long siteQuota = -1;
+        long ipQuota = -1;
+        for (ControlEvent c : controls) {
+            if (c.getType() != ControlType.WARMUP_QUOTA
+                    || c.getQuotaPerDay() == null
+                    || !ip.equals(String.valueOf(c.getSendingIp()))
+                    || c.getIssuedAt().toEpochMilli() >= to
+                    || (c.getExpiresAt() != null && c.getExpiresAt().toEpochMilli() <= from)) {
+                continue;
+            }
+            if (c.getSite() == null) {
+                ipQuota = Math.max(ipQuota, c.getQuotaPerDay());
+            } else if (site.equals(String.valueOf(c.getSite()))) {
+                siteQuota = Math.max(siteQuota, c.getQuotaPerDay());
+            }
+        }
+        return siteQuota >= 0 ? siteQuota : ipQuota;
+    }
+
+    private static String domainOf(CharSequence address) {
+        String a = address.toString();
+        return a.substring(a.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }
 
     private static Figures figures(
@@ -439,6 +536,7 @@ public final class SimulationRunner {
             long duplicates,
             EventLog log,
             long quarantined,
+            long overQuota,
             double days) {
         long delivered = 0;
         long inboxed = 0;
@@ -475,6 +573,7 @@ public final class SimulationRunner {
                 duplicates,
                 lost,
                 quarantined,
+                overQuota,
                 days);
     }
 }

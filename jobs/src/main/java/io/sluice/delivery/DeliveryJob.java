@@ -263,7 +263,7 @@ public final class DeliveryJob {
                                 new SmtpDeliveryFunction(settings, scheduler.rules(), clock),
                                 conf.get(DeliveryOptions.ATTEMPT_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
-                                conf.get(DeliveryOptions.DELIVERY_CAPACITY))
+                                DeliveryOptions.deliveryCapacity(conf))
                         .uid("smtp-attempt")
                         .name("SMTP attempt");
 

@@ -321,8 +321,21 @@ public final class DeliveryOptions {
     public static final ConfigOption<Integer> DELIVERY_CAPACITY =
             ConfigOptions.key("sluice.delivery.capacity")
                     .intType()
-                    .defaultValue(1000)
-                    .withDescription("Attempts in flight per task (async operator capacity).");
+                    .noDefaultValue()
+                    .withDescription(
+                            "Attempts in flight per task (async operator capacity); default twice"
+                                    + " sluice.delivery.threads. An attempt waiting here is bound to"
+                                    + " its IP and pool already, so a pause, block or quarantine"
+                                    + " reaches only what the scheduler still holds.");
+
+    /**
+     * {@link #DELIVERY_CAPACITY}, else twice the SMTP threads: enough waiting work to keep every
+     * thread busy, and no more. With 1,000 per task against 64 threads, attempts released half a
+     * minute before a pause or a quarantine still left from the IP and pool they were released to.
+     */
+    public static int deliveryCapacity(Configuration c) {
+        return c.getOptional(DELIVERY_CAPACITY).orElse(2 * c.get(DELIVERY_THREADS));
+    }
 
     public static final ConfigOption<Duration> ATTEMPT_TIMEOUT =
             ConfigOptions.key("sluice.delivery.attempt-timeout")
