@@ -9,6 +9,10 @@ import io.sluice.mta.dkim.DkimVerification;
 import io.sluice.mta.dkim.DkimVerifier;
 import io.sluice.mta.dkim.DnsTxtLookup;
 import io.sluice.mta.dkim.SigningOptions;
+import io.sluice.schema.ControlEvent;
+import io.sluice.schema.ControlType;
+import io.sluice.schema.DkimKeyAction;
+import io.sluice.schema.DkimKeyChange;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +35,16 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "dkim",
         mixinStandardHelpOptions = true,
-        description = "Sign or verify one message with Sluice's DKIM code.",
-        subcommands = {DkimCommand.Sign.class, DkimCommand.Verify.class})
+        description = {
+            "Sign or verify one message with Sluice's DKIM code; rotate or withdraw a signing key",
+            "of the running delivery job (a DKIM_KEY decision on the control topic)."
+        },
+        subcommands = {
+            DkimCommand.Sign.class,
+            DkimCommand.Verify.class,
+            DkimCommand.Activate.class,
+            DkimCommand.Withdraw.class
+        })
 public final class DkimCommand implements Runnable {
 
     @picocli.CommandLine.Spec private picocli.CommandLine.Model.CommandSpec spec;
@@ -206,6 +218,107 @@ public final class DkimCommand implements Runnable {
                                     Integer.parseInt(dns.substring(colon + 1))));
             r.setTimeout(Duration.ofSeconds(3));
             return r;
+        }
+    }
+
+    @Command(
+            name = "activate",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Rotate to a new selector: every message of the domain released after the running",
+                "delivery job reads this signs with it (for its algorithm), instead of the key it",
+                "replaces. Publish the selector's DNS record first. The private key stays where it",
+                "is: only its path travels, and it must be readable by the delivery job's tasks.",
+                "  sluice dkim activate --domain acme.example --selector s2026 --key /keys/s2026.pem"
+            })
+    static final class Activate implements Callable<Integer> {
+        @picocli.CommandLine.Mixin OperatorCommands.Target target;
+
+        @Option(names = "--domain", required = true, description = "Signing domain (d=).")
+        String domain;
+
+        @Option(names = "--selector", required = true, description = "The new selector (s=).")
+        String selector;
+
+        @Option(
+                names = "--key",
+                required = true,
+                description = "Path of the PEM private key, as the delivery job's tasks see it.")
+        Path key;
+
+        @Option(names = "--reason", description = "Why, for the next person who looks.")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            DkimKey k;
+            try {
+                // Checked here, at the edge: a key the job would refuse fails now, not in a task.
+                k = DkimKey.load(domain, selector, key);
+            } catch (RuntimeException e) {
+                System.err.println("sluice dkim activate: " + e.getMessage());
+                return 2;
+            }
+            ControlEvent c =
+                    OperatorCommands.operator(ControlType.DKIM_KEY)
+                            .setReason(reason == null ? "DKIM key rotation" : reason)
+                            .setDkim(
+                                    DkimKeyChange.newBuilder()
+                                            .setDomain(k.domain())
+                                            .setSelector(selector)
+                                            .setAlgorithm(k.algorithm().tag())
+                                            .setAction(DkimKeyAction.ACTIVATE)
+                                            .setKeyRef(key.toAbsolutePath().toString())
+                                            .build())
+                            .build();
+            try (var topic = target.open()) {
+                topic.publish(OperatorCommands.id(c));
+            }
+            System.out.println(
+                    "activated\t" + k.domain() + "\t" + selector + "\t" + k.algorithm().tag());
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "withdraw",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Withdraw a selector at once (a compromised key): no message of the domain released",
+                "after the running delivery job reads this is signed with it, and it never signs",
+                "again. Mail of the domain goes out with its other keys, or unsigned if none.",
+                "  sluice dkim withdraw --domain acme.example --selector s2025 --reason compromised"
+            })
+    static final class Withdraw implements Callable<Integer> {
+        @picocli.CommandLine.Mixin OperatorCommands.Target target;
+
+        @Option(names = "--domain", required = true, description = "Signing domain (d=).")
+        String domain;
+
+        @Option(names = "--selector", required = true, description = "The selector (s=).")
+        String selector;
+
+        @Option(names = "--reason", description = "Why, for the next person who looks.")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            ControlEvent c =
+                    OperatorCommands.operator(ControlType.DKIM_KEY)
+                            .setReason(reason == null ? "DKIM key withdrawn" : reason)
+                            .setDkim(
+                                    DkimKeyChange.newBuilder()
+                                            .setDomain(domain.toLowerCase(java.util.Locale.ROOT))
+                                            .setSelector(selector)
+                                            .setAlgorithm("")
+                                            .setAction(DkimKeyAction.WITHDRAW)
+                                            .build())
+                            .build();
+            try (var topic = target.open()) {
+                topic.publish(OperatorCommands.id(c));
+            }
+            System.out.println("withdrawn\t" + domain + "\t" + selector);
+            return 0;
         }
     }
 }

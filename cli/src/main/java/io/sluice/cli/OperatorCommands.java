@@ -273,7 +273,7 @@ public final class OperatorCommands {
         return 0;
     }
 
-    private static ControlEvent.Builder operator(ControlType type) {
+    static ControlEvent.Builder operator(ControlType type) {
         return ControlEvent.newBuilder()
                 .setControlId("")
                 .setType(type)
@@ -282,7 +282,7 @@ public final class OperatorCommands {
     }
 
     /** Deterministic for the decision: who, what, when. */
-    private static ControlEvent id(ControlEvent c) {
+    static ControlEvent id(ControlEvent c) {
         c.setControlId(
                 c.getIssuedBy()
                         + ":"

@@ -24,8 +24,8 @@ import org.xbill.DNS.TXTRecord;
  */
 public final class LocalDkimKeys {
 
-    static final String RSA_SELECTOR = "sluice-rsa";
-    static final String ED25519_SELECTOR = "sluice-ed";
+    public static final String RSA_SELECTOR = "sluice-rsa";
+    public static final String ED25519_SELECTOR = "sluice-ed";
 
     private LocalDkimKeys() {}
 
@@ -49,6 +49,25 @@ public final class LocalDkimKeys {
             throw new UncheckedIOException("cannot prepare DKIM keys in " + dir, e);
         }
         return entries;
+    }
+
+    /**
+     * A new key for {@code selector} of {@code domain} ({@code RSA} 2048 or {@code Ed25519}),
+     * written under {@code dir} and published in the local DNS: what a tenant does before rotating
+     * to a new selector. Returns the PEM file.
+     */
+    public static Path provision(
+            Path dir, String domain, String selector, String algorithm, LocalDnsServer dns) {
+        try {
+            Files.createDirectories(dir);
+            Path pem = dir.resolve(domain + "." + selector + ".pem");
+            write(pem, generate(algorithm));
+            DkimKey key = DkimKey.load(domain, selector, pem);
+            dns.add(txt(selector + "._domainkey." + domain, key.publicKeyRecord()));
+            return pem.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot provision a DKIM key in " + dir, e);
+        }
     }
 
     private static PrivateKey generate(String algorithm) {

@@ -4,7 +4,7 @@ package io.sluice.reputation;
  * The Kafka key of a decision on the compacted control topic: {@code TYPE:scope}, so compaction
  * keeps the latest decision per type and scope (docs/topics.md), e.g. {@code
  * IP_STATUS:203.0.113.5/yahoo}, {@code WARMUP_QUOTA:203.0.113.5/*} (every site without its own
- * quota), {@code TENANT_STATUS:acme}.
+ * quota), {@code TENANT_STATUS:acme}, {@code DKIM_KEY:acme.example/s2026} (ControlTopic.keyOf).
  */
 public final class ControlKeys {
 

@@ -40,6 +40,15 @@ public final class ControlTopic implements AutoCloseable {
 
     /** The key a decision is written under. */
     public static String keyOf(ControlEvent c) {
+        if (c.getDkim() != null) {
+            // One key per selector: compaction keeps its latest change (a withdrawal replaces
+            // the activation), never one selector's in place of another's.
+            return c.getType().name()
+                    + ":"
+                    + c.getDkim().getDomain()
+                    + "/"
+                    + c.getDkim().getSelector();
+        }
         String tenant = c.getTenant();
         return ControlKeys.of(
                 c.getType().name(),

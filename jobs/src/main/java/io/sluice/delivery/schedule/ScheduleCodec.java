@@ -2,9 +2,12 @@ package io.sluice.delivery.schedule;
 
 import io.sluice.bounce.classify.BounceAction;
 import io.sluice.delivery.shaping.Control;
+import io.sluice.delivery.shaping.DkimChange;
 import io.sluice.delivery.shaping.Feedback;
 import io.sluice.delivery.shaping.Rate;
 import io.sluice.schema.ControlEvent;
+import io.sluice.schema.DkimKeyAction;
+import io.sluice.schema.DkimKeyChange;
 import io.sluice.schema.PacingFeedback;
 import io.sluice.schema.PacingFeedbackKind;
 import java.time.Instant;
@@ -39,12 +42,14 @@ public final class ScheduleCodec {
                     case WARMUP_QUOTA -> Control.Type.WARMUP_QUOTA;
                     case RATE_OVERRIDE -> Control.Type.RATE_OVERRIDE;
                     case TENANT_STATUS -> Control.Type.TENANT_STATUS;
-                    case DKIM_KEY, UNKNOWN -> null;
+                    case DKIM_KEY -> Control.Type.DKIM_KEY;
+                    case UNKNOWN -> null;
                 };
         if (type == null) {
             return null;
         }
         String status = null;
+        DkimChange dkim = null;
         switch (type) {
             case IP_STATUS -> {
                 require(e.getSendingIp() != null, e, "sending_ip");
@@ -66,6 +71,25 @@ public final class ScheduleCodec {
                 require(e.getTenantStatus() != null, e, "tenant_status");
                 status = e.getTenantStatus().name();
             }
+            case DKIM_KEY -> {
+                DkimKeyChange k = e.getDkim();
+                require(k != null, e, "dkim");
+                require(
+                        k.getAction() == DkimKeyAction.ACTIVATE
+                                || k.getAction() == DkimKeyAction.WITHDRAW,
+                        e,
+                        "dkim.action ACTIVATE or WITHDRAW");
+                boolean withdraw = k.getAction() == DkimKeyAction.WITHDRAW;
+                require(withdraw || k.getKeyRef() != null, e, "dkim.key_ref");
+                dkim =
+                        new DkimChange(
+                                k.getDomain(),
+                                k.getSelector(),
+                                withdraw ? null : k.getAlgorithm(),
+                                withdraw,
+                                withdraw ? null : k.getKeyRef(),
+                                e.getIssuedAt().toEpochMilli());
+            }
         }
         return new Control(
                 type,
@@ -77,7 +101,8 @@ public final class ScheduleCodec {
                 e.getQuotaPerDay(),
                 e.getRate(),
                 e.getExpiresAt(),
-                e.getReason());
+                e.getReason(),
+                dkim);
     }
 
     private static void require(boolean present, ControlEvent e, String field) {

@@ -12,6 +12,7 @@ import io.sluice.delivery.event.EventType;
 import io.sluice.delivery.intake.Message;
 import io.sluice.delivery.ledger.Deferred;
 import io.sluice.delivery.ledger.Delivery;
+import io.sluice.delivery.shaping.DkimChange;
 import io.sluice.delivery.shaping.Feedback;
 import io.sluice.delivery.shaping.Release;
 import io.sluice.delivery.shaping.ShapingRules;
@@ -41,7 +42,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +67,9 @@ import org.xbill.DNS.SimpleResolver;
  */
 public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, AttemptOutcome> {
 
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(SmtpDeliveryFunction.class);
+
     private static final long serialVersionUID = 1L;
 
     private final DeliverySettings settings;
@@ -78,6 +84,11 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     private transient DkimKeyRing dkimKeys;
     private transient DkimSigner dkimSigner;
     private transient Counter unsigned;
+    private transient Counter dkimKeyErrors;
+
+    /** Ids of the DKIM key changes applied to {@link #dkimKeys}; guarded by itself for writes. */
+    private transient Set<String> appliedDkim;
+
     private transient ExecutorService executor;
     private transient Counter delivered;
     private transient Counter bounced;
@@ -127,6 +138,8 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         deferred = getRuntimeContext().getMetricGroup().counter("deferred");
         expiredQueued = getRuntimeContext().getMetricGroup().counter("expiredInQueue");
         unsigned = getRuntimeContext().getMetricGroup().counter("unsignedMessages");
+        dkimKeyErrors = getRuntimeContext().getMetricGroup().counter("dkimKeyChangeErrors");
+        appliedDkim = ConcurrentHashMap.newKeySet();
     }
 
     static Resolver resolver(String server, Duration timeout) throws Exception {
@@ -194,6 +207,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
                         m.textBody(),
                         m.htmlBody(),
                         m.unsubscribeUrl());
+        applyDkim(release.dkim());
         byte[] mime = sign(composer.compose(outbound, now), m.fromDomain());
         AttemptResult r =
                 delivery.deliver(outbound.returnPath(), m.recipient(), mime, ip, limits(release));
@@ -366,6 +380,47 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
             Release release, Feedback.Kind kind, String reply, BounceAction action, Instant now) {
         return new Feedback(
                 release.site(), release.sendingIp(), kind, reply, action, 0, now.toEpochMilli());
+    }
+
+    /**
+     * Applies the control stream's DKIM key changes that ride on a release, each once, in order,
+     * before the message is signed. A change is marked applied only once it is, under a lock, so a
+     * thread that sees a withdrawal not yet marked waits for it rather than signing with the key. A
+     * change that cannot be applied (a key file missing or refused) is logged and counted; signing
+     * goes on with the keys in force.
+     */
+    private void applyDkim(List<DkimChange> changes) {
+        if (changes == null) {
+            return;
+        }
+        for (DkimChange ch : changes) {
+            if (appliedDkim.contains(ch.id())) {
+                continue;
+            }
+            synchronized (appliedDkim) {
+                if (appliedDkim.contains(ch.id())) {
+                    continue;
+                }
+                try {
+                    if (ch.withdraw()) {
+                        int removed = dkimKeys.withdraw(ch.domain(), ch.selector());
+                        LOG.warn(
+                                "DKIM selector {} of {} withdrawn by control: {} active key(s)"
+                                        + " removed",
+                                ch.selector(),
+                                ch.domain(),
+                                removed);
+                    } else {
+                        dkimKeys.activate(
+                                DkimKey.load(ch.domain(), ch.selector(), Path.of(ch.keyRef())));
+                    }
+                } catch (RuntimeException e) {
+                    dkimKeyErrors.inc();
+                    LOG.error("DKIM key change {} not applied: {}", ch.id(), e.getMessage());
+                }
+                appliedDkim.add(ch.id());
+            }
+        }
     }
 
     /**

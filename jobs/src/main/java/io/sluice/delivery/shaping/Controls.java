@@ -18,6 +18,7 @@ public final class Controls {
     private final Map<String, Control> quotas = new HashMap<>();
     private final Map<String, Control> ipStatus = new HashMap<>();
     private final Map<String, Control> tenants = new HashMap<>();
+    private final Map<String, java.util.List<DkimChange>> dkim = new HashMap<>();
 
     public Controls(Collection<Control> controls) {
         for (Control c : controls) {
@@ -26,12 +27,33 @@ public final class Controls {
                 case WARMUP_QUOTA -> quotas.put(key(c.sendingIp(), c.site()), c);
                 case IP_STATUS -> ipStatus.put(key(c.sendingIp(), c.site()), c);
                 case TENANT_STATUS -> tenants.put(c.tenant(), c);
+                case DKIM_KEY ->
+                        dkim.computeIfAbsent(c.dkim().domain(), d -> new java.util.ArrayList<>())
+                                .add(c.dkim());
             }
         }
+        dkim.values()
+                .forEach(l -> l.sort(java.util.Comparator.comparingLong(DkimChange::issuedAt)));
+    }
+
+    /**
+     * The DKIM key changes of {@code fromDomain}, oldest first; null when there are none (the usual
+     * case: nothing rides on the release).
+     */
+    public java.util.List<DkimChange> dkim(String fromDomain) {
+        if (dkim.isEmpty()) {
+            return null;
+        }
+        java.util.List<DkimChange> l = dkim.get(fromDomain.toLowerCase(java.util.Locale.ROOT));
+        return l == null ? null : java.util.List.copyOf(l);
     }
 
     public boolean isEmpty() {
-        return rates.isEmpty() && quotas.isEmpty() && ipStatus.isEmpty() && tenants.isEmpty();
+        return rates.isEmpty()
+                && quotas.isEmpty()
+                && ipStatus.isEmpty()
+                && tenants.isEmpty()
+                && dkim.isEmpty();
     }
 
     /** The override for {@code ip} at {@code site}, else for the site, else none. */

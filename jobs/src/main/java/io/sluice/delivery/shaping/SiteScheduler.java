@@ -185,7 +185,13 @@ public final class SiteScheduler implements Serializable {
                         index.cursor[p] = (li + 1) % n;
                     }
                     if (d != null) {
-                        out.accept(new Release(d, site, shard, choice.ip));
+                        out.accept(
+                                new Release(
+                                        d,
+                                        site,
+                                        shard,
+                                        choice.ip,
+                                        c.dkim(d.message().fromDomain())));
                         released++;
                     }
                     found = true;

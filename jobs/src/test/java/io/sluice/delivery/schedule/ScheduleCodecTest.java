@@ -8,14 +8,19 @@ import io.sluice.delivery.intake.Decoders;
 import io.sluice.delivery.intake.RawRecord;
 import io.sluice.delivery.intake.SendRequestCodec;
 import io.sluice.delivery.shaping.Control;
+import io.sluice.delivery.shaping.Controls;
+import io.sluice.delivery.shaping.DkimChange;
 import io.sluice.delivery.shaping.Feedback;
 import io.sluice.delivery.shaping.ShapingRules;
 import io.sluice.schema.ControlEvent;
 import io.sluice.schema.ControlType;
+import io.sluice.schema.DkimKeyAction;
+import io.sluice.schema.DkimKeyChange;
 import io.sluice.schema.IpStatus;
 import io.sluice.schema.SchemaVersions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.junit.jupiter.api.Test;
@@ -110,8 +115,74 @@ class ScheduleCodecTest {
     }
 
     @Test
-    void aDkimKeyChangeIsNotTheSchedulersBusiness() {
-        assertThat(ScheduleCodec.toControl(control(ControlType.DKIM_KEY).build())).isNull();
+    void aDkimKeyChangeRidesToTheSmtpStageAndAWithdrawalReplacesItsSelectorsActivation() {
+        Control activate =
+                ScheduleCodec.toControl(
+                        control(ControlType.DKIM_KEY)
+                                .setDkim(
+                                        DkimKeyChange.newBuilder()
+                                                .setDomain("Acme.Example")
+                                                .setSelector("s2")
+                                                .setAlgorithm("rsa-sha256")
+                                                .setAction(DkimKeyAction.ACTIVATE)
+                                                .setKeyRef("/keys/s2.pem")
+                                                .build())
+                                .build());
+        Control withdraw =
+                ScheduleCodec.toControl(
+                        control(ControlType.DKIM_KEY)
+                                .setIssuedAt(Instant.ofEpochMilli(T0 + 1))
+                                .setDkim(
+                                        DkimKeyChange.newBuilder()
+                                                .setDomain("acme.example")
+                                                .setSelector("s2")
+                                                .setAlgorithm("")
+                                                .setAction(DkimKeyAction.WITHDRAW)
+                                                .build())
+                                .build());
+
+        assertThat(activate.dkim())
+                .isEqualTo(
+                        new DkimChange(
+                                "acme.example", "s2", "rsa-sha256", false, "/keys/s2.pem", T0));
+        assertThat(withdraw.dkim().withdraw()).isTrue();
+        assertThat(withdraw.scope()).isEqualTo(activate.scope());
+        // Another domain's releases carry nothing; this domain's carry its changes, oldest first.
+        Controls both =
+                new Controls(
+                        List.of(
+                                withdraw,
+                                ScheduleCodec.toControl(
+                                        control(ControlType.DKIM_KEY)
+                                                .setDkim(
+                                                        DkimKeyChange.newBuilder()
+                                                                .setDomain("acme.example")
+                                                                .setSelector("s1")
+                                                                .setAlgorithm("")
+                                                                .setAction(DkimKeyAction.WITHDRAW)
+                                                                .build())
+                                                .build())));
+        assertThat(both.dkim("globex.example")).isNull();
+        assertThat(both.dkim("ACME.example"))
+                .extracting(DkimChange::selector)
+                .containsExactly("s1", "s2");
+    }
+
+    @Test
+    void aDkimActivationWithoutItsKeyIsRefusedAtTheEdge() {
+        assertThatThrownBy(
+                        () ->
+                                ScheduleCodec.toControl(
+                                        control(ControlType.DKIM_KEY)
+                                                .setDkim(
+                                                        DkimKeyChange.newBuilder()
+                                                                .setDomain("acme.example")
+                                                                .setSelector("s2")
+                                                                .setAlgorithm("rsa-sha256")
+                                                                .setAction(DkimKeyAction.ACTIVATE)
+                                                                .build())
+                                                .build()))
+                .hasMessageContaining("dkim.key_ref");
     }
 
     @Test
