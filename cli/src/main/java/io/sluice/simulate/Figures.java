@@ -15,6 +15,8 @@ import java.util.Locale;
  * @param lost messages with no final event from Sluice, or reported delivered but never accepted
  * @param quarantined tenants the reputation job moved to the quarantine pool or paused
  * @param overQuota days a warming IP's mail accepted at a site exceeded its warm-up quota there
+ * @param withdrawnSigned messages accepted well after a DKIM key's withdrawal (10 s, real) that
+ *     still carried a valid signature by it
  * @param days simulated days the run took, from the first request to the last final outcome
  */
 public record Figures(
@@ -28,6 +30,7 @@ public record Figures(
         long lost,
         long quarantined,
         long overQuota,
+        long withdrawnSigned,
         double days) {
 
     static double percent(long part, long whole) {
@@ -62,6 +65,7 @@ public record Figures(
             case "lost" -> lost;
             case "quarantined" -> quarantined;
             case "over-quota" -> overQuota;
+            case "withdrawn-signed" -> withdrawnSigned;
             default -> throw new IllegalArgumentException("no metric " + name);
         };
     }

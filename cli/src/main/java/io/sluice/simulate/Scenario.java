@@ -36,7 +36,8 @@ public record Scenario(
         Map<String, String> files) {
 
     /** The scenarios shipped in the jar, in the order {@code --all} runs them. */
-    public static final List<String> SHIPPED = List.of("new-ips", "bad-tenant", "ip-blocked");
+    public static final List<String> SHIPPED =
+            List.of("new-ips", "bad-tenant", "ip-blocked", "key-compromised");
 
     static final String RESOURCES = "/io/sluice/simulate/scenarios/";
 
@@ -60,8 +61,10 @@ public record Scenario(
      *
      * @param reply for a block, the provider's reply ({@code {ip}} stands for the IP); null for its
      *     profile's block reply
+     * @param domain for a DKIM rotation, the tenant's signing domain
      */
-    public record Event(double day, String action, String ip, String provider, String reply) {}
+    public record Event(
+            double day, String action, String ip, String provider, String reply, String domain) {}
 
     /**
      * A figure the run must reach: {@code delivered >= 99} (percent), {@code blocks = 0}, ...
@@ -90,7 +93,8 @@ public record Scenario(
                     "duplicates",
                     "lost",
                     "quarantined",
-                    "over-quota");
+                    "over-quota",
+                    "withdrawn-signed");
 
     private static final Pattern EXPECT =
             Pattern.compile("(?:([a-z0-9-]+)\\.)?([a-z-]+)\\s*(>=|<=|=|<|>)\\s*([0-9.]+)%?");
@@ -220,7 +224,16 @@ public record Scenario(
     }
 
     private static Event event(String[] w, String file, int n) {
-        String form = "event DAY block-ip|unblock-ip IP PROVIDER [REPLY]";
+        String form =
+                "event DAY block-ip|unblock-ip IP PROVIDER [REPLY] or event DAY rotate-dkim"
+                        + " DOMAIN";
+        if (w.length == 4 && w[1].matches("\\d+(\\.\\d+)?") && w[2].equals("rotate-dkim")) {
+            if (!w[3].matches("[a-z0-9.-]+\\.[a-z]+")) {
+                throw new ScenarioFileException(
+                        file, n, "\"" + w[3] + "\" -- expected a signing domain");
+            }
+            return new Event(Double.parseDouble(w[1]), w[2], null, null, null, w[3]);
+        }
         if (w.length < 5
                 || (w.length > 5 && !w[5].matches("[45]\\d\\d"))
                 || !w[1].matches("\\d+(\\.\\d+)?")
@@ -233,7 +246,7 @@ public record Scenario(
                 w.length > 5
                         ? String.join(" ", java.util.Arrays.copyOfRange(w, 5, w.length))
                         : null;
-        return new Event(Double.parseDouble(w[1]), w[2], w[3], w[4], reply);
+        return new Event(Double.parseDouble(w[1]), w[2], w[3], w[4], reply, null);
     }
 
     private static Expectation expectation(String rest, String file, int n) {

@@ -1,11 +1,16 @@
 package io.sluice.simulate;
 
 import io.sluice.delivery.DeliveryOptions;
+import io.sluice.delivery.kafka.Topics;
+import io.sluice.local.LocalDkimKeys;
 import io.sluice.local.LocalStack;
+import io.sluice.reputation.ControlTopic;
 import io.sluice.schema.ControlEvent;
 import io.sluice.schema.ControlType;
 import io.sluice.schema.DeliveryEvent;
 import io.sluice.schema.DeliveryEventType;
+import io.sluice.schema.DkimKeyAction;
+import io.sluice.schema.DkimKeyChange;
 import io.sluice.schema.Priority;
 import io.sluice.schema.SendRequest;
 import io.sluice.schema.TenantStatus;
@@ -122,7 +127,7 @@ public final class SimulationRunner {
                         sc.timeScale(),
                         options(sc, s.home()));
         try (LocalStack stack = LocalStack.start(local)) {
-            return drive(sc, stack, progress, began);
+            return drive(sc, stack, s.home(), progress, began);
         }
     }
 
@@ -163,7 +168,11 @@ public final class SimulationRunner {
     }
 
     private static Run drive(
-            Scenario sc, LocalStack stack, BiConsumer<Integer, String> progress, Instant began)
+            Scenario sc,
+            LocalStack stack,
+            Path home,
+            BiConsumer<Integer, String> progress,
+            Instant began)
             throws Exception {
         SimulatedInternet internet = stack.internet();
         long hourNanos = Math.round(3_600e9 / sc.timeScale());
@@ -173,6 +182,7 @@ public final class SimulationRunner {
         sent.forEach(m -> ids.add(m.id()));
         List<Standing> standings = new ArrayList<>();
         Set<Scenario.Event> applied = new HashSet<>();
+        List<Withdrawal> withdrawals = new ArrayList<>();
 
         Instant realStart = Instant.now();
         Instant simStart = internet.clock().instant();
@@ -187,7 +197,7 @@ public final class SimulationRunner {
                 }
                 for (Scenario.Event e : sc.events()) {
                     if (e.day() * 24 <= h && applied.add(e)) {
-                        apply(e, internet);
+                        apply(e, stack, home, withdrawals);
                     }
                 }
                 while (next < sent.size() && sent.get(next).simHour() == h) {
@@ -213,7 +223,8 @@ public final class SimulationRunner {
             while (System.nanoTime() < settle) {
                 log.poll(Duration.ofMillis(200));
             }
-            return result(sc, internet, log, sent, standings, simStart, realStart, began);
+            return result(
+                    sc, internet, log, sent, standings, withdrawals, simStart, realStart, began);
         }
     }
 
@@ -275,8 +286,17 @@ public final class SimulationRunner {
                 .build();
     }
 
-    private static void apply(Scenario.Event e, SimulatedInternet internet) {
-        MailboxServer server = internet.server(e.provider());
+    /** A DKIM selector the run withdrew, and when (real time) the decision was published. */
+    record Withdrawal(String domain, String selector, Instant at) {}
+
+    private static void apply(
+            Scenario.Event e, LocalStack stack, Path home, List<Withdrawal> withdrawals)
+            throws Exception {
+        if (e.action().equals("rotate-dkim")) {
+            rotate(e.domain(), stack, home, withdrawals);
+            return;
+        }
+        MailboxServer server = stack.internet().server(e.provider());
         if (e.action().equals("unblock-ip")) {
             server.unblock(e.ip());
             return;
@@ -290,6 +310,53 @@ public final class SimulationRunner {
                                 .orElse(
                                         "550 5.7.1 Service unavailable; client host [{ip}] blocked");
         server.block(e.ip(), reply);
+    }
+
+    /**
+     * A compromised key, handled as an operator would: a new RSA key under a new selector,
+     * published in DNS, activated; the old selector withdrawn. Both are DKIM_KEY decisions on the
+     * control topic, as {@code ./sluice dkim activate|withdraw} writes them.
+     */
+    private static void rotate(
+            String domain, LocalStack stack, Path home, List<Withdrawal> withdrawals)
+            throws Exception {
+        String selector = LocalDkimKeys.RSA_SELECTOR + "-" + (withdrawals.size() + 2);
+        Path pem =
+                LocalDkimKeys.provision(
+                        home.resolve("dkim-rotated"),
+                        domain,
+                        selector,
+                        "RSA",
+                        stack.internet().dns());
+        try (ControlTopic topic = new ControlTopic(stack.bootstrapServers(), Topics.CONTROL)) {
+            topic.publish(dkim(domain, selector, DkimKeyAction.ACTIVATE, pem.toString()));
+            topic.publish(dkim(domain, LocalDkimKeys.RSA_SELECTOR, DkimKeyAction.WITHDRAW, null));
+        }
+        withdrawals.add(new Withdrawal(domain, LocalDkimKeys.RSA_SELECTOR, Instant.now()));
+    }
+
+    private static ControlEvent dkim(
+            String domain, String selector, DkimKeyAction action, String keyRef) {
+        Instant now = Instant.now();
+        return ControlEvent.newBuilder()
+                .setControlId(
+                        "simulate:DKIM_KEY:" + domain + "/" + selector + ":" + now.toEpochMilli())
+                .setType(ControlType.DKIM_KEY)
+                .setIssuedAt(now)
+                .setIssuedBy("operator:simulate")
+                .setReason(
+                        action == DkimKeyAction.WITHDRAW
+                                ? "key compromised: withdrawn"
+                                : "key compromised: rotated to " + selector)
+                .setDkim(
+                        DkimKeyChange.newBuilder()
+                                .setDomain(domain)
+                                .setSelector(selector)
+                                .setAlgorithm(action == DkimKeyAction.WITHDRAW ? "" : "rsa-sha256")
+                                .setAction(action)
+                                .setKeyRef(keyRef)
+                                .build())
+                .build();
     }
 
     private static void sample(SimulatedInternet internet, int hour, List<Standing> out) {
@@ -323,6 +390,7 @@ public final class SimulationRunner {
             EventLog log,
             List<Sent> sent,
             List<Standing> standings,
+            List<Withdrawal> withdrawals,
             Instant simStart,
             Instant realStart,
             Instant began) {
@@ -403,6 +471,7 @@ public final class SimulationRunner {
                                         log,
                                         quarantined.contains(tenant) ? 1 : 0,
                                         0,
+                                        0,
                                         days)));
         Figures all =
                 figures(
@@ -415,6 +484,7 @@ public final class SimulationRunner {
                         log,
                         quarantined.size(),
                         quotaDays.stream().filter(QuotaDay::over).count(),
+                        withdrawnSigned(sc, deliveries, withdrawals, simStart, realStart),
                         days);
         List<String> unmet = new ArrayList<>();
         for (Scenario.Expectation x : sc.expectations()) {
@@ -537,6 +607,7 @@ public final class SimulationRunner {
             EventLog log,
             long quarantined,
             long overQuota,
+            long withdrawnSigned,
             double days) {
         long delivered = 0;
         long inboxed = 0;
@@ -574,6 +645,40 @@ public final class SimulationRunner {
                 lost,
                 quarantined,
                 overQuota,
+                withdrawnSigned,
                 days);
+    }
+
+    /**
+     * Messages the providers accepted more than 10 real seconds after a withdrawal was published
+     * (the delivery job reads the control topic within a poll, and attempts already released keep
+     * their keys) whose DKIM result still names the withdrawn selector of that domain.
+     */
+    static long withdrawnSigned(
+            Scenario sc,
+            List<Delivery> deliveries,
+            List<Withdrawal> withdrawals,
+            Instant simStart,
+            Instant realStart) {
+        long n = 0;
+        for (Withdrawal w : withdrawals) {
+            Instant after =
+                    simStart.plusMillis(
+                            Math.round(
+                                    (Duration.between(realStart, w.at()).toMillis() + 10_000)
+                                            * sc.timeScale()));
+            for (Delivery d : deliveries) {
+                String auth = d.authentication();
+                if (d.at().isAfter(after)
+                        && auth.contains("header.d=" + w.domain())
+                        && java.util.Arrays.asList(
+                                        auth.replaceFirst("(?s).*header\\.s=([^ ;]*).*", "$1")
+                                                .split(","))
+                                .contains(w.selector())) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 }

@@ -79,12 +79,13 @@ class ScenarioTest {
         assertThatThrownBy(() -> Scenario.parse("s", "s.scenario", "days 3\n"))
                 .hasMessageContaining("no traffic line");
         assertThatThrownBy(() -> Scenario.load("no-such-scenario"))
-                .hasMessageContaining("expected one of [new-ips, bad-tenant, ip-blocked]");
+                .hasMessageContaining(
+                        "expected one of [new-ips, bad-tenant, ip-blocked, key-compromised]");
     }
 
     @Test
     void theSummaryLineKeepsItsContractFormat() {
-        Figures f = new Figures(1000, 990, 985, 5, 1, 0, 0, 0, 0, 0, 2.1);
+        Figures f = new Figures(1000, 990, 985, 5, 1, 0, 0, 0, 0, 0, 0, 2.1);
         assertThat(f.line("warmup"))
                 .isEqualTo(
                         "simulate warmup: messages=1000 delivered=99.0% inboxed=99.5% bounced=0.5%"

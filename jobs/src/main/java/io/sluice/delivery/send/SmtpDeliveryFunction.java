@@ -207,10 +207,20 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
                         m.textBody(),
                         m.htmlBody(),
                         m.unsubscribeUrl());
-        applyDkim(release.dkim());
-        byte[] mime = sign(composer.compose(outbound, now), m.fromDomain());
+        byte[] composed = composer.compose(outbound, now);
+        // Signed once a connection is ready, with the keys in force then (applying the DKIM
+        // changes this release carries first): a message that waited for a connection slot
+        // while a key was withdrawn is not signed with it.
         AttemptResult r =
-                delivery.deliver(outbound.returnPath(), m.recipient(), mime, ip, limits(release));
+                delivery.deliver(
+                        outbound.returnPath(),
+                        m.recipient(),
+                        () -> {
+                            applyDkim(release.dkim());
+                            return sign(composed, m.fromDomain());
+                        },
+                        ip,
+                        limits(release));
         return outcome(release, r, ip.pool(), false);
     }
 

@@ -10,12 +10,19 @@ import java.util.List;
  *     neutral, none, temperror, permerror)
  * @param dmarc pass when the From domain aligns (relaxed) with a passing DKIM or SPF domain; fail
  *     otherwise; none when the From domain publishes no DMARC record
+ * @param dkimSelectors the s= selectors of the signatures that verified
  */
 public record AuthVerdict(
-        List<String> dkimPassed, String spf, String spfDomain, String fromDomain, String dmarc) {
+        List<String> dkimPassed,
+        String spf,
+        String spfDomain,
+        String fromDomain,
+        String dmarc,
+        List<String> dkimSelectors) {
 
     public AuthVerdict {
         dkimPassed = List.copyOf(dkimPassed);
+        dkimSelectors = List.copyOf(dkimSelectors);
     }
 
     public boolean dkimPass() {
@@ -29,7 +36,12 @@ public record AuthVerdict(
     /** An Authentication-Results value (RFC 8601), without the authserv-id. */
     public String header() {
         return "dkim="
-                + (dkimPass() ? "pass header.d=" + String.join(",", dkimPassed) : "fail")
+                + (dkimPass()
+                        ? "pass header.d="
+                                + String.join(",", dkimPassed)
+                                + " header.s="
+                                + String.join(",", dkimSelectors)
+                        : "fail")
                 + "; spf="
                 + spf
                 + " smtp.mailfrom="

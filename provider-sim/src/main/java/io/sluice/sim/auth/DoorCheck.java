@@ -66,7 +66,9 @@ public final class DoorCheck {
         String spfDomain =
                 mailFrom.isEmpty() ? helo : mailFrom.substring(mailFrom.lastIndexOf('@') + 1);
         String fromDomain = fromDomain(message).orElse("");
-        List<String> dkim = dkim(message);
+        List<String> signatures = dkim(message);
+        List<String> dkim =
+                signatures.stream().map(x -> x.substring(0, x.indexOf('/'))).distinct().toList();
         String spfResult =
                 spf(clientIp, mailFrom.isEmpty() ? "postmaster@" + helo : mailFrom, helo);
         String dmarc;
@@ -80,7 +82,12 @@ public final class DoorCheck {
             dmarc = aligned ? "pass" : "fail";
         }
         return new AuthVerdict(
-                dkim, spfResult, spfDomain.toLowerCase(Locale.ROOT), fromDomain, dmarc);
+                dkim,
+                spfResult,
+                spfDomain.toLowerCase(Locale.ROOT),
+                fromDomain,
+                dmarc,
+                signatures.stream().map(x -> x.substring(x.indexOf('/') + 1)).toList());
     }
 
     private List<String> dkim(byte[] message) {
@@ -99,7 +106,10 @@ public final class DoorCheck {
         List<String> passed = new ArrayList<>();
         for (Result r : verifier.getResults()) {
             if (r.isSuccess() && r.getRecord() != null) {
-                passed.add(r.getRecord().getDToken().toString().toLowerCase(Locale.ROOT));
+                passed.add(
+                        r.getRecord().getDToken().toString().toLowerCase(Locale.ROOT)
+                                + "/"
+                                + r.getRecord().getSelector());
             }
         }
         return passed;

@@ -69,6 +69,21 @@ public final class SmtpDelivery implements AutoCloseable {
      */
     public AttemptResult deliver(
             String envelopeFrom, String recipient, byte[] mime, SendingIp ip, SiteLimits limits) {
+        return deliver(envelopeFrom, recipient, () -> mime, ip, limits);
+    }
+
+    /**
+     * As {@link #deliver(String, String, byte[], SendingIp, SiteLimits)}, with the message made
+     * only once a connection is ready: a message waiting for a connection slot (seconds, when the
+     * site's limit is reached) is then signed with the keys in force when it goes, not those of
+     * when it was released (a DKIM key withdrawn meanwhile signs nothing more).
+     */
+    public AttemptResult deliver(
+            String envelopeFrom,
+            String recipient,
+            java.util.function.Supplier<byte[]> mime,
+            SendingIp ip,
+            SiteLimits limits) {
         Instant start = clock.instant();
         String domain = recipient.substring(recipient.lastIndexOf('@') + 1);
         Route route = resolver.resolve(domain);
@@ -122,7 +137,7 @@ public final class SmtpDelivery implements AutoCloseable {
                             "no free connection slot to " + host.name() + " within the timeout";
                     continue;
                 }
-                return send(connection, envelopeFrom, recipient, mime, ip, start);
+                return send(connection, envelopeFrom, recipient, mime.get(), ip, start);
             }
         }
         return new AttemptResult(
