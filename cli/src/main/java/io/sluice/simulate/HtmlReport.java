@@ -251,7 +251,15 @@ public final class HtmlReport {
             String scope =
                     (c.getTenant() != null ? "tenant " + c.getTenant() + " " : "")
                             + (c.getSendingIp() != null ? "ip " + c.getSendingIp() + " " : "")
-                            + (c.getSite() != null ? "site " + c.getSite() : "");
+                            + (c.getSite() != null ? "site " + c.getSite() : "")
+                            + (c.getDkim() != null
+                                    ? "selector "
+                                            + c.getDkim().getSelector()
+                                            + " of "
+                                            + c.getDkim().getDomain()
+                                            + " "
+                                            + c.getDkim().getAction()
+                                    : "");
             h.append(
                     String.format(
                             Locale.ROOT,

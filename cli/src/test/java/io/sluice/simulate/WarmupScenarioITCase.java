@@ -39,7 +39,7 @@ class WarmupScenarioITCase {
                         new SimulationRunner.Settings(home.resolve("run"), 72, smtpPort, 2),
                         (done, label) -> {});
 
-        assertThat(run.unmet()).as("unmet expectations").isEmpty();
+        assertThat(run.unmet()).as("unmet expectations; quota days %s", run.quotaDays()).isEmpty();
         assertThat(run.all().blocks()).isZero();
         assertThat(run.all().lost()).isZero();
         List<SimulationRunner.QuotaDay> days = run.quotaDays();
