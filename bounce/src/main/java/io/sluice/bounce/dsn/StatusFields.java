@@ -18,7 +18,22 @@ record StatusFields(Map<String, String> perMessage, List<Map<String, String>> pe
         List<Map<String, String>> recipients = new ArrayList<>();
         Map<String, String> current = null;
         String lastName = null;
+        // The continuation lines of the field being read, joined once the field ends: adding
+        // each to the value as it came copied the value so far per line, quadratic in a field
+        // folded over thousands of lines.
+        StringBuilder continued = new StringBuilder();
         for (String line : body.split("\r?\n")) {
+            if ((line.startsWith(" ") || line.startsWith("\t"))
+                    && lastName != null
+                    && !line.isBlank()) {
+                continued.append(' ').append(line.strip());
+                continue;
+            }
+            if (!continued.isEmpty()) {
+                (current == null ? perMessage : current)
+                        .merge(lastName, continued.toString(), String::concat);
+                continued.setLength(0);
+            }
             if (line.isBlank()) {
                 lastName = null;
                 // A blank line ends a recipient group (RFC 3464 section 2.1).
@@ -26,11 +41,6 @@ record StatusFields(Map<String, String> perMessage, List<Map<String, String>> pe
                     current = new LinkedHashMap<>();
                     recipients.add(current);
                 }
-                continue;
-            }
-            if ((line.startsWith(" ") || line.startsWith("\t")) && lastName != null) {
-                Map<String, String> target = current == null ? perMessage : current;
-                target.merge(lastName, " " + line.strip(), String::concat);
                 continue;
             }
             int colon = line.indexOf(':');
@@ -61,6 +71,10 @@ record StatusFields(Map<String, String> perMessage, List<Map<String, String>> pe
             Map<String, String> target = current == null ? perMessage : current;
             target.putIfAbsent(name, value);
             lastName = name;
+        }
+        if (!continued.isEmpty()) {
+            (current == null ? perMessage : current)
+                    .merge(lastName, continued.toString(), String::concat);
         }
         recipients.removeIf(
                 r -> !r.containsKey("final-recipient") && !r.containsKey("original-recipient"));

@@ -257,10 +257,47 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
                     value.getBytes(StandardCharsets.ISO_8859_1), Charset.forName("ISO-2022-JP"));
         }
         try {
-            return MimeUtility.decodeText(MimeUtility.unfold(value));
+            return MimeUtility.decodeText(unfold(value));
         } catch (IOException | RuntimeException e) {
             return value;
         }
+    }
+
+    /**
+     * What {@link MimeUtility#unfold} does, in one pass: a line break (CRLF, CR or LF) followed by
+     * a space, a tab or the end is dropped; one after a backslash is kept and the backslash
+     * dropped; any other is kept. MimeUtility's copies the rest of the value at every line break:
+     * quadratic, some 40 ms for a field folded over 5,000 lines, and a bounce's From is read up to
+     * five times.
+     */
+    static String unfold(String value) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\r' && c != '\n') {
+                continue;
+            }
+            int next =
+                    c == '\r' && i + 1 < value.length() && value.charAt(i + 1) == '\n'
+                            ? i + 2
+                            : i + 1;
+            if (out == null) {
+                out = new StringBuilder(value.length());
+            }
+            if (i > 0 && value.charAt(i - 1) == '\\') {
+                out.append(value, copied, i - 1).append(value, i, next);
+            } else if (next >= value.length()
+                    || value.charAt(next) == ' '
+                    || value.charAt(next) == '\t') {
+                out.append(value, copied, i);
+            } else {
+                out.append(value, copied, next);
+            }
+            copied = next;
+            i = next - 1;
+        }
+        return out == null ? value : out.append(value, copied, value.length()).toString();
     }
 
     /**
