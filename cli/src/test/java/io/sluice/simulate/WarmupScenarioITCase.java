@@ -51,20 +51,17 @@ class WarmupScenarioITCase {
                     .contains("google", "microsoft", "yahoo");
         }
         assertThat(days).noneMatch(SimulationRunner.QuotaDay::over);
-        // The plan's first step was used in full at Google (100 a day), and the next day's quota
-        // was the plan's second step: the IP climbed while healthy.
-        assertThat(days)
-                .anySatisfy(
-                        q -> {
-                            assertThat(q.site()).isEqualTo("google");
-                            assertThat(q.quota()).isEqualTo(100);
-                            assertThat(q.accepted()).isEqualTo(100);
-                        })
-                .anySatisfy(
-                        q -> {
-                            assertThat(q.site()).isEqualTo("google");
-                            assertThat(q.quota()).isEqualTo(200);
-                        });
+        // Each new IP climbed the plan at Google while healthy (100, then 200 a day), and was
+        // used, not left idle: on some day it carried at least half its quota. (A quota day is
+        // Sluice's, epoch-aligned, so the first one may be a sliver of the run's first day.)
+        for (String ip : List.of("127.0.0.12", "127.0.0.13")) {
+            List<SimulationRunner.QuotaDay> google =
+                    days.stream()
+                            .filter(q -> q.ip().equals(ip) && q.site().equals("google"))
+                            .toList();
+            assertThat(google).extracting(SimulationRunner.QuotaDay::quota).contains(100L, 200L);
+            assertThat(google).anyMatch(q -> 2 * q.accepted() >= q.quota());
+        }
         // The warm IPs carried what the new ones could not: every message delivered.
         assertThat(run.all().deliveredPercent()).isGreaterThanOrEqualTo(99);
     }
