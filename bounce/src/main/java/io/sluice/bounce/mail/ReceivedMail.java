@@ -8,7 +8,9 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +66,11 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
     }
 
     private static final int MAX_PARTS = 64;
+
+    /**
+     * The longest line a message may have (RFC 5322 section 2.1.1), so the longest boundary line.
+     */
+    private static final int MAX_LINE = 998;
 
     public ReceivedMail {
         headers = List.copyOf(headers);
@@ -160,7 +167,7 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
         if (type.startsWith("multipart/")) {
             Object content;
             try {
-                content = part.getContent();
+                content = multipartContent(part);
             } catch (MessagingException | IOException | RuntimeException e) {
                 content = null;
             }
@@ -192,6 +199,74 @@ public record ReceivedMail(List<Header> headers, List<MailPart> parts) {
             return;
         }
         out.add(new MailPart(type, text(part), enclosed));
+    }
+
+    /**
+     * A multipart part's content, or null to read it as text. Jakarta Mail builds its boundary
+     * search table in time quadratic in the boundary's length, and without a boundary parameter
+     * takes the first line starting with "--" for the boundary however long it is: a line of
+     * "--boundary--boundary..." filling the 128 KiB read cost 1.3 s. No delimiter line is longer
+     * than a line may be (RFC 5322 section 2.1.1): a longer boundary parameter makes the part text,
+     * and the guess passes over longer lines.
+     */
+    private static Object multipartContent(Part part) throws MessagingException, IOException {
+        ContentType type = new ContentType(part.getContentType());
+        String boundary = type.getParameter("boundary");
+        if (boundary != null) {
+            return 2 + boundary.length() > MAX_LINE ? null : part.getContent();
+        }
+        byte[] content;
+        try (InputStream in = part.getInputStream()) {
+            content = in.readAllBytes();
+        }
+        String guess = boundaryLine(content, Integer.MAX_VALUE);
+        if (guess == null || guess.length() <= MAX_LINE) {
+            return part.getContent();
+        }
+        String line = boundaryLine(content, MAX_LINE);
+        if (line == null) {
+            return null;
+        }
+        type.setParameter("boundary", line.substring(2));
+        return new MimeMultipart(new ByteArrayDataSource(content, type.toString()));
+    }
+
+    /**
+     * The first line Jakarta Mail would take for the boundary of a multipart without a boundary
+     * parameter (starts with "--", is not all dashes, trailing blanks dropped), of at most {@code
+     * max} characters; null if none.
+     */
+    private static String boundaryLine(byte[] content, int max) {
+        int start = 0;
+        while (start < content.length) {
+            int end = start;
+            while (end < content.length && content[end] != '\n' && content[end] != '\r') {
+                end++;
+            }
+            int last = end;
+            while (last > start && (content[last - 1] == ' ' || content[last - 1] == '\t')) {
+                last--;
+            }
+            int length = last - start;
+            if (length > 2
+                    && length <= max
+                    && content[start] == '-'
+                    && content[start + 1] == '-'
+                    && !(length > 4 && allDashes(content, start, last))) {
+                return new String(content, start, length, StandardCharsets.ISO_8859_1);
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    private static boolean allDashes(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != '-') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String mediaType(Part part) {

@@ -194,6 +194,48 @@ class DsnParserRobustnessTest {
         }
     }
 
+    @Test
+    void aBoundaryLongerThanALineMayBeLeavesTheVerdictAsItWas() {
+        // Jakarta Mail's boundary search costs the square of the boundary's length, and without a
+        // boundary parameter it takes the first line starting with "--" for the boundary.
+        String head =
+                "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail\nMIME-Version: 1.0\n"
+                        + "Content-Type: multipart/report; report-type=delivery-status";
+        String parts =
+                "--b\nContent-Type: text/plain\n\nThe message could not be delivered.\n"
+                        + "--b\nContent-Type: message/delivery-status\n\n"
+                        + "Reporting-MTA: dns; mx.example.org\n\n"
+                        + "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n"
+                        + "Diagnostic-Code: smtp; 550 5.1.1 <a@example.com>: User unknown\n--b--\n";
+        String huge = "--boundary".repeat(10_000);
+        String withBoundary = head + "; boundary=b\n\n" + parts;
+        String guessed = head + "\n\n" + huge + "\n" + parts;
+        // A boundary parameter longer than a line may be is none: the part is read as text, where
+        // the fields are found as long as they lie within the 64 KiB of text read.
+        String tooLongBoundary = "--boundary".repeat(2_000);
+        String tooLong =
+                head
+                        + "; boundary=\""
+                        + tooLongBoundary
+                        + "\"\n\n--"
+                        + tooLongBoundary
+                        + "\n"
+                        + parts;
+
+        for (String message : List.of(withBoundary, guessed, tooLong)) {
+            BounceReport report = parse(message);
+
+            assertThat(report.verdict()).isEqualTo("rfc3464");
+            assertThat(report.recipients())
+                    .extracting(
+                            BouncedRecipient::recipient,
+                            BouncedRecipient::status,
+                            r -> r.classification().reason())
+                    .containsExactly(tuple("a@example.com", "5.1.1", Reason.USERUNKNOWN));
+        }
+        assertThat(parse(guessed)).isEqualTo(parse(withBoundary));
+    }
+
     private static BounceReport parse(String message) {
         return DSN.parse(message.getBytes(StandardCharsets.ISO_8859_1));
     }

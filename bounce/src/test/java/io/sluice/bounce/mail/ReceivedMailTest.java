@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.mail.internet.MimeUtility;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReceivedMailTest {
@@ -41,5 +42,43 @@ class ReceivedMailTest {
                 .isEqualTo("Undelivered Mail" + " part".repeat(20_000) + "\tend");
         assertThat(mail.header("To")).isEqualTo("a@example.com");
         assertThat(mail.humanText()).isEqualTo("body\n\n");
+    }
+
+    private static final String PARTS =
+            "--b\nContent-Type: text/plain\n\nNot delivered.\n"
+                    + "--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822;"
+                    + " a@example.com\nStatus: 5.1.1\n--b--\n";
+
+    @Test
+    void guessesAMissingBoundaryFromTheFirstLineThatCanBeOne() {
+        // Without a boundary parameter the first line starting with "--" is the boundary, but
+        // not one longer than a line may be (998).
+        for (String preamble : List.of("", "--boundary".repeat(10_000) + "\n")) {
+            String message = "Content-Type: multipart/report\n\n" + preamble + PARTS;
+
+            ReceivedMail mail = ReceivedMail.read(message.getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(mail.parts())
+                    .extracting(MailPart::contentType)
+                    .containsExactly("text/plain", "message/delivery-status");
+            assertThat(mail.humanText()).isEqualTo("Not delivered.\n");
+        }
+    }
+
+    @Test
+    void readsAMultipartWithABoundaryLongerThanALineAsText() {
+        String boundary = "a".repeat(60_000);
+        String message =
+                "Content-Type: multipart/report; boundary=\""
+                        + boundary
+                        + "\"\n\n--"
+                        + boundary
+                        + "\n"
+                        + PARTS;
+
+        ReceivedMail mail = ReceivedMail.read(message.getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(mail.parts()).extracting(MailPart::contentType).containsExactly("text/plain");
+        assertThat(mail.humanText()).endsWith(PARTS + "\n");
     }
 }
