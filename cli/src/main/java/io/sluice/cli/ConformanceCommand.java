@@ -1,9 +1,10 @@
 package io.sluice.cli;
 
+import io.sluice.conformance.ConformanceSuite;
+import io.sluice.conformance.Suites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,12 +22,8 @@ import picocli.CommandLine.Option;
         })
 public final class ConformanceCommand implements Callable<Integer> {
 
-    /**
-     * Every suite this command knows, in the order printed. Suites of other modules (SPF, DKIM,
-     * DMARC, addresses) join here once their runners live in those modules' main code.
-     */
-    static final List<ConformanceSuite> SUITES =
-            List.of(new BounceSuites.Bounces(), new BounceSuites.Feedback());
+    /** Every suite this command knows, in the order printed: {@link Suites#all()}. */
+    static final List<ConformanceSuite> SUITES = Suites.all();
 
     @Option(
             names = "--corpora",
@@ -35,7 +32,12 @@ public final class ConformanceCommand implements Callable<Integer> {
                             + " working directory).")
     Path corpora;
 
-    @Option(names = "--suite", description = "Run only these suites (bounces, arf).", split = ",")
+    @Option(
+            names = "--suite",
+            description =
+                    "Run only these suites (bounces, arf, spf-rfc7208, spf-rfc4408, dkim-verify,"
+                            + " dmarc, addresses).",
+            split = ",")
     List<String> only = List.of();
 
     @Option(names = "--verbose", description = "Also print every item that did not agree.")
@@ -66,22 +68,17 @@ public final class ConformanceCommand implements Callable<Integer> {
                 continue;
             }
             Path dir = root.resolve(suite.folder());
-            if (!Files.isRegularFile(dir.resolve("manifest.tsv"))) {
+            if (!Files.isRegularFile(dir.resolve(suite.marker()))) {
                 System.out.println(
-                        "conformance " + suite.name() + ": skipped (no " + dir + "/manifest.tsv)");
+                        "conformance "
+                                + suite.name()
+                                + ": skipped (no "
+                                + dir.resolve(suite.marker())
+                                + ")");
                 continue;
             }
             ConformanceSuite.Result result = suite.run(dir);
-            StringBuilder line =
-                    new StringBuilder(
-                            String.format(
-                                    Locale.ROOT,
-                                    "conformance %s: agreed=%d total=%d",
-                                    suite.name(),
-                                    result.agreement().agreed(),
-                                    result.agreement().total()));
-            result.details().forEach(d -> line.append(' ').append(d));
-            System.out.println(line);
+            System.out.println(result.line(suite));
             if (verbose) {
                 result.disagreements().forEach(d -> System.out.println("  " + d));
             }

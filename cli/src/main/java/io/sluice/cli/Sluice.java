@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ConformanceCommand.class,
             SuppressCommand.class,
             DkimCommand.class,
+            DomainCommand.class,
             SimulateCommand.class,
             OperatorCommands.Pause.class,
             OperatorCommands.Resume.class,

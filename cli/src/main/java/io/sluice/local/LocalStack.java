@@ -174,6 +174,12 @@ public final class LocalStack implements AutoCloseable {
                     "shared/127.0.0.13/mta13.sluice.test",
                     QUARANTINE_POOL + "/127.0.0.20/mta20.sluice.test");
 
+    /** Each sample tenant sends as its own domain: acme as acme.example, and so on. */
+    public static final List<String> SENDER_DOMAINS =
+            SimulatedInternet.SENDER_DOMAINS.stream()
+                    .map(d -> d.substring(0, d.indexOf('.')) + "/" + d)
+                    .toList();
+
     private final KafkaBroker broker;
     private final SimulatedInternet internet;
     private final KafkaInboundSink inboundSink;
@@ -237,6 +243,7 @@ public final class LocalStack implements AutoCloseable {
             conf.set(DeliveryOptions.VERP_BOUNCE_DOMAIN, "bounces." + ReturnPaths.FROM_DOMAIN);
             conf.set(DeliveryOptions.VERP_SECRET_KEYS, List.of(verpKey(s.home())));
             Set<String> bounceDomains = publishInbound(internet, inboundAddress);
+            publishSendingIps(internet, conf.get(DeliveryOptions.SENDING_IPS));
             inboundSink =
                     new KafkaInboundSink(
                             broker.bootstrapServers(), Topics.INBOUND_MAIL, Duration.ofSeconds(30));
@@ -303,6 +310,27 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
+     * Forward-confirmed reverse DNS of the sending IPs, as their owner publishes it: each address's
+     * PTR is its EHLO name, which resolves back to it (receivers and the sender-domain check ask).
+     */
+    private static void publishSendingIps(SimulatedInternet internet, List<String> sendingIps) {
+        StringBuilder zone = new StringBuilder("$TTL 300\n");
+        for (String entry : sendingIps) {
+            String[] parts = entry.strip().split("/");
+            String[] octets = parts[1].split("\\.");
+            if (octets.length != 4) {
+                continue; // IPv6: the local stack's IPs are loopback IPv4
+            }
+            zone.append(octets[3] + "." + octets[2] + "." + octets[1] + "." + octets[0])
+                    .append(".in-addr.arpa. IN PTR ")
+                    .append(parts[2])
+                    .append(".\n");
+            zone.append(parts[2]).append(". IN A ").append(parts[1]).append('\n');
+        }
+        internet.dns().loadZone(zone.toString(), ".");
+    }
+
+    /**
      * The VERP key of this home: made on the first run and kept, so the return paths of mail sent
      * before a restart still verify when their bounces come back.
      */
@@ -354,6 +382,7 @@ public final class LocalStack implements AutoCloseable {
         c.set(DeliveryOptions.SMTP_CONNECT_TIMEOUT, Duration.ofSeconds(5));
         c.set(DeliveryOptions.SMTP_COMMAND_TIMEOUT, Duration.ofSeconds(30));
         c.set(DeliveryOptions.SENDING_IPS, SENDING_IPS);
+        c.set(DeliveryOptions.SENDER_DOMAINS, SENDER_DOMAINS);
         c.set(DeliveryOptions.RETRY_FIRST_DELAY, Duration.ofSeconds(2));
         c.set(DeliveryOptions.RETRY_MAX_DELAY, Duration.ofSeconds(8));
         c.set(DeliveryOptions.RETRY_MAX_ATTEMPTS, 4);

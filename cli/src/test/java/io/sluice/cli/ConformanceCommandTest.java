@@ -20,19 +20,34 @@ import picocli.CommandLine;
 class ConformanceCommandTest {
 
     private static final Pattern LINE =
-            Pattern.compile("conformance (\\w+): agreed=(\\d+) total=(\\d+)(.*)");
+            Pattern.compile("conformance ([\\w-]+): (?:agreed|passed)=(\\d+) total=(\\d+)(.*)");
 
     @Test
-    void everyComplaintReportAgreesAndBouncesMeetTheIssuesTargets() throws IOException {
+    void printsOneLinePerSuiteAndMeetsTheIssuesTargets() throws IOException {
         Path corpora = corpora();
 
         Run run = run("conformance", "--corpora", corpora.toString());
 
         assertThat(run.status).isZero();
         List<String> lines = run.out.lines().toList();
-        assertThat(lines).hasSize(2);
+        assertThat(lines)
+                .extracting(l -> l.substring(0, l.indexOf(':')))
+                .containsExactly(
+                        "conformance bounces",
+                        "conformance arf",
+                        "conformance spf-rfc7208",
+                        "conformance spf-rfc4408",
+                        "conformance dkim-verify",
+                        "conformance dmarc",
+                        "conformance addresses");
         Matcher bounces = matched(lines.get(0), "bounces");
         Matcher arf = matched(lines.get(1), "arf");
+        for (String line : lines.subList(2, 6)) {
+            Matcher m = LINE.matcher(line);
+            assertThat(m.matches()).as(line).isTrue();
+            assertThat(m.group(2)).as(line).isEqualTo(m.group(3));
+        }
+        assertThat(lines.get(2)).startsWith("conformance spf-rfc7208: passed=");
         long arfFiles =
                 Files.readAllLines(corpora.resolve("arf/manifest.tsv")).stream()
                         .skip(1)
@@ -81,9 +96,24 @@ class ConformanceCommandTest {
         assertThat(run.out.lines().toList())
                 .containsExactly(
                         "conformance bounces: skipped (no "
-                                + empty.resolve("bounces")
-                                + "/manifest.tsv)",
-                        "conformance arf: skipped (no " + empty.resolve("arf") + "/manifest.tsv)");
+                                + empty.resolve("bounces/manifest.tsv")
+                                + ")",
+                        "conformance arf: skipped (no " + empty.resolve("arf/manifest.tsv") + ")",
+                        "conformance spf-rfc7208: skipped (no "
+                                + empty.resolve("spf/rfc7208-tests.yml")
+                                + ")",
+                        "conformance spf-rfc4408: skipped (no "
+                                + empty.resolve("spf/rfc4408-tests.yml")
+                                + ")",
+                        "conformance dkim-verify: skipped (no "
+                                + empty.resolve("dkim/manifest.tsv")
+                                + ")",
+                        "conformance dmarc: skipped (no "
+                                + empty.resolve("dmarc/alignment_and_evaluation.jsonl")
+                                + ")",
+                        "conformance addresses: skipped (no "
+                                + empty.resolve("addresses/address_tests.jsonl")
+                                + ")");
     }
 
     private static Matcher matched(String line, String suite) {

@@ -61,7 +61,12 @@ class FailurePathsITCase {
             for (Map.Entry<String, String> r : recipients.entrySet()) {
                 producer.send(LocalStack.record(request(r.getKey(), r.getValue()))).get();
             }
+            // globex sending as acme: a domain it has not claimed (issue #4).
+            SendRequest spoof = request("spoof", "ok-gus@gmail.com");
+            spoof.setFromAddress("ceo@acme.example");
+            producer.send(LocalStack.record(spoof)).get();
         }
+        recipients.put("spoof", "ok-gus@gmail.com");
 
         List<DeliveryEvent> events = new ArrayList<>();
         try (TopicReader reader =
@@ -91,6 +96,13 @@ class FailurePathsITCase {
                 byMessage, "nxdomain", DeliveryEventType.BOUNCED, BounceClass.HARD, "hostunknown");
         assertFinal(byMessage, "greylist", DeliveryEventType.DELIVERED, null, null);
         assertFinal(byMessage, "full", DeliveryEventType.EXPIRED, null, null);
+        assertFinal(
+                byMessage,
+                "spoof",
+                DeliveryEventType.REJECTED,
+                null,
+                "sender-domain-not-verified: tenant globex has not claimed acme.example");
+        assertThat(types(byMessage, "spoof")).containsExactly(DeliveryEventType.REJECTED);
 
         assertThat(types(byMessage, "greylist"))
                 .containsSubsequence(

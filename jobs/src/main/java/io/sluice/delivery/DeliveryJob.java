@@ -177,7 +177,9 @@ public final class DeliveryJob {
                         .connect(retries.keyBy(d -> d.message().messageId()))
                         .process(
                                 new MessageLedgerFunction(
-                                        validator, conf.get(DeliveryOptions.DEDUPE_WINDOW)))
+                                        validator,
+                                        DeliveryOptions.senderDomainPolicy(conf),
+                                        conf.get(DeliveryOptions.DEDUPE_WINDOW)))
                         .uid("message-ledger")
                         .name("message ledger");
 

@@ -1,10 +1,13 @@
 package io.sluice.delivery;
 
 import io.sluice.bounce.verp.VerpKeys;
+import io.sluice.delivery.intake.SenderDomainPolicy;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.delivery.send.DeliverySettings;
 import io.sluice.delivery.send.RetrySchedule;
 import io.sluice.delivery.send.ReturnPaths;
+import io.sluice.delivery.send.SendingPools;
+import io.sluice.delivery.send.SmtpDeliveryFunction;
 import io.sluice.delivery.shaping.PoolPolicy;
 import io.sluice.delivery.shaping.ResponseRules;
 import io.sluice.delivery.shaping.ShapingRules;
@@ -148,6 +151,34 @@ public final class DeliveryOptions {
                     .withDescription(
                             "Pools that belong to one tenant, as pool/tenant; no other tenant's mail"
                                     + " leaves from their IPs.");
+
+    public static final ConfigOption<List<String>> SENDER_DOMAINS =
+            ConfigOptions.key("sluice.sender-domains")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "The domains each tenant may send as, as tenant/domain (acme/acme.example)."
+                                    + " Mail from any other From domain is rejected"
+                                    + " (sender-domain-not-verified); an empty list rejects all mail."
+                                    + " Check a domain with ./sluice domain check.");
+
+    public static final ConfigOption<Boolean> SENDER_DOMAINS_VERIFY =
+            ConfigOptions.key("sluice.sender-domains.verify")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Verify each claimed domain from DNS (DKIM keys published, SPF passes"
+                                    + " the tenant's IPs, DMARC aligns, forward-confirmed reverse DNS)"
+                                    + " before its mail is sent. false enforces the claims alone.");
+
+    public static final ConfigOption<Duration> SENDER_DOMAINS_RECHECK =
+            ConfigOptions.key("sluice.sender-domains.recheck")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "How long a domain's verification holds before it is checked again (in"
+                                    + " the background; a DNS outage keeps the last answer).");
 
     public static final ConfigOption<String> DNS_SERVER =
             ConfigOptions.key("sluice.dns.server")
@@ -387,6 +418,21 @@ public final class DeliveryOptions {
                 c.get(DELIVERY_THREADS),
                 c.get(DKIM_KEYS),
                 returnPaths(c));
+    }
+
+    /** Who may send as which domain, verified from DNS (issue #4). */
+    public static SenderDomainPolicy senderDomainPolicy(Configuration c) {
+        String server = c.get(DNS_SERVER);
+        Duration timeout = c.get(DNS_TIMEOUT);
+        return new SenderDomainPolicy(
+                c.get(SENDER_DOMAINS),
+                c.get(SENDER_DOMAINS_VERIFY),
+                c.get(SENDER_DOMAINS_RECHECK),
+                SendingPools.parse(c.get(SENDING_IPS), c.get(DEFAULT_POOL)),
+                PoolPolicy.of(c.get(SENDING_IPS), c.get(DEDICATED_POOLS), c.get(DEFAULT_POOL)),
+                c.get(DKIM_KEYS),
+                returnPaths(c),
+                () -> SmtpDeliveryFunction.resolver(server, timeout));
     }
 
     /** The VERP return paths; {@code bounces@<from domain>} when no bounce domain is set. */

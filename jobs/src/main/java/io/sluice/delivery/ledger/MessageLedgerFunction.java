@@ -5,6 +5,8 @@ import io.sluice.delivery.event.EventType;
 import io.sluice.delivery.intake.Message;
 import io.sluice.delivery.intake.MessageValidator;
 import io.sluice.delivery.intake.Rejection;
+import io.sluice.delivery.intake.SenderDomainPolicy;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,19 +37,23 @@ public final class MessageLedgerFunction
     public static final OutputTag<Event> EVENTS = new OutputTag<>("ledger-events") {};
 
     private final MessageValidator validator;
+    private final SenderDomainPolicy senderDomains;
     private final Duration dedupeWindow;
 
     private transient ValueState<Long> admitted;
     private transient ValueState<Deferred> pending;
     private transient Counter duplicates;
 
-    public MessageLedgerFunction(MessageValidator validator, Duration dedupeWindow) {
+    public MessageLedgerFunction(
+            MessageValidator validator, SenderDomainPolicy senderDomains, Duration dedupeWindow) {
         this.validator = validator;
+        this.senderDomains = senderDomains;
         this.dedupeWindow = dedupeWindow;
     }
 
     @Override
-    public void open(OpenContext context) {
+    public void open(OpenContext context) throws Exception {
+        senderDomains.open(Clock.systemUTC());
         ValueStateDescriptor<Long> admittedDescriptor =
                 new ValueStateDescriptor<>("admitted", Long.class);
         admittedDescriptor.enableTimeToLive(
@@ -62,6 +68,12 @@ public final class MessageLedgerFunction
     }
 
     @Override
+    public void close() throws Exception {
+        senderDomains.close();
+        super.close();
+    }
+
+    @Override
     public void processElement1(Message m, Context ctx, Collector<Delivery> out) throws Exception {
         if (admitted.value() != null) {
             duplicates.inc();
@@ -69,7 +81,8 @@ public final class MessageLedgerFunction
         }
         Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
         admitted.update(now.toEpochMilli());
-        Optional<Rejection> rejection = validator.check(m);
+        Optional<Rejection> rejection =
+                validator.check(m).or(() -> senderDomains.check(m.tenant(), m.fromAddress()));
         if (rejection.isPresent()) {
             ctx.output(EVENTS, Event.of(m, EventType.REJECTED, now, rejection.get().reason()));
             return;

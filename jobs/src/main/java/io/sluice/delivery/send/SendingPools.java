@@ -88,6 +88,11 @@ public final class SendingPools implements Serializable {
         return Optional.ofNullable(byAddress.get(address));
     }
 
+    /** The IPs of {@code pool}, in the order written; empty for an unknown pool. */
+    public List<SendingIp> pool(String pool) {
+        return pools.getOrDefault(pool, List.of());
+    }
+
     public String resolvePool(String pool) {
         return pool != null && pools.containsKey(pool) ? pool : defaultPool;
     }

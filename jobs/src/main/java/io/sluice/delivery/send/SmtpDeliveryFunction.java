@@ -142,7 +142,8 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         appliedDkim = ConcurrentHashMap.newKeySet();
     }
 
-    static Resolver resolver(String server, Duration timeout) throws Exception {
+    /** The resolver at {@code server} ({@code host:port}), or the system's when blank. */
+    public static Resolver resolver(String server, Duration timeout) throws Exception {
         Resolver r;
         if (server == null || server.isBlank()) {
             r = new ExtendedResolver();

@@ -86,6 +86,21 @@ public final class PoolPolicy implements Serializable {
         return owner == null || owner.equals(tenant) ? requested : defaultPool;
     }
 
+    /**
+     * Every pool {@code tenant}'s mail may leave from: all but those dedicated to other tenants
+     * (the reputation job may move a tenant to any of them, the quarantine pool included).
+     */
+    public List<String> poolsOpenTo(String tenant) {
+        List<String> out = new ArrayList<>();
+        for (String pool : ipsByPool.keySet()) {
+            String owner = ownerByPool.get(pool);
+            if (owner == null || owner.equals(tenant)) {
+                out.add(pool);
+            }
+        }
+        return out;
+    }
+
     public List<String> ips(String pool) {
         return ipsByPool.getOrDefault(pool, List.of());
     }

@@ -1,12 +1,17 @@
 package io.sluice.delivery.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.delivery.event.Event;
 import io.sluice.delivery.event.EventType;
 import io.sluice.delivery.intake.Message;
 import io.sluice.delivery.intake.MessageValidator;
 import io.sluice.delivery.intake.Messages;
+import io.sluice.delivery.intake.SenderDomainPolicy;
+import io.sluice.delivery.send.ReturnPaths;
+import io.sluice.delivery.send.SendingPools;
+import io.sluice.delivery.shaping.PoolPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +47,9 @@ class MessageLedgerFunctionTest {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(
                         new MessageLedgerFunction(
-                                new MessageValidator(1 << 20, true), Duration.ofDays(1))),
+                                new MessageValidator(1 << 20, true),
+                                claimsOnly("acme/acme.example"),
+                                Duration.ofDays(1))),
                 Message::messageId,
                 d -> d.message().messageId(),
                 Types.STRING);
@@ -73,6 +80,47 @@ class MessageLedgerFunctionTest {
                             assertThat(e.type()).isEqualTo(EventType.REJECTED);
                             assertThat(e.reason()).startsWith("invalid-recipient");
                         });
+    }
+
+    @Test
+    void aFromDomainItsTenantHasNotClaimedIsRejectedAndNeverDelivered() throws Exception {
+        Message foreign =
+                Messages.with(Messages.valid("m-3"), b -> b.setFromAddress("ceo@globex.example"));
+        Message otherTenant = Messages.with(Messages.valid("m-4"), b -> b.setTenant("globex"));
+
+        harness.processElement1(new StreamRecord<>(foreign));
+        harness.processElement1(new StreamRecord<>(otherTenant));
+
+        assertThat(deliveries()).isEmpty();
+        assertThat(events())
+                .extracting(Event::type, Event::reason)
+                .containsExactly(
+                        tuple(
+                                EventType.REJECTED,
+                                "sender-domain-not-verified: tenant acme has not claimed"
+                                        + " globex.example (sluice.sender-domains"
+                                        + " acme/globex.example)"),
+                        tuple(
+                                EventType.REJECTED,
+                                "sender-domain-not-verified: tenant globex has not claimed"
+                                        + " acme.example (sluice.sender-domains"
+                                        + " globex/acme.example)"));
+    }
+
+    /** The claims alone: DNS verification is {@link SenderDomainPolicyTest}'s. */
+    static SenderDomainPolicy claimsOnly(String... claims) {
+        List<String> ips = List.of("shared/127.0.0.1/localhost");
+        return new SenderDomainPolicy(
+                List.of(claims),
+                false,
+                Duration.ofHours(1),
+                SendingPools.parse(ips, "shared"),
+                PoolPolicy.of(ips, List.of(), "shared"),
+                List.of(),
+                ReturnPaths.none(),
+                () -> {
+                    throw new AssertionError("no DNS without verification");
+                });
     }
 
     @Test

@@ -188,6 +188,11 @@ public final class DkimKey {
                 + Base64.getEncoder().encodeToString(publicKey);
     }
 
+    /** True when {@code record} publishes this key's public key (and has not revoked it). */
+    public boolean publishedBy(DkimPublicKeyRecord record) {
+        return !record.revoked() && java.util.Arrays.equals(publicKey, record.publicKey());
+    }
+
     /** SHA-256 of the public key, hex: safe to log, identifies the key across reloads. */
     public String fingerprint() {
         try {

@@ -1,4 +1,4 @@
-package io.sluice.mta.spf;
+package io.sluice.conformance;
 
 import io.sluice.sim.dns.LocalDnsServer;
 import java.io.ByteArrayOutputStream;

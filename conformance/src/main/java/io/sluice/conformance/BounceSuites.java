@@ -1,4 +1,4 @@
-package io.sluice.cli;
+package io.sluice.conformance;
 
 import io.sluice.bounce.corpus.BounceCorpusRun;
 import io.sluice.bounce.corpus.CorpusOutcome;
@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The suites of the bounce module: returned mail (bounces/) and complaint reports (arf/). */
-final class BounceSuites {
+public final class BounceSuites {
 
     private BounceSuites() {}
 
     /** A row agrees when both its reason and its hard/soft/none class do. */
-    static final class Bounces implements ConformanceSuite {
+    public static final class Bounces implements ConformanceSuite {
 
         @Override
         public String name() {
@@ -59,7 +59,7 @@ final class BounceSuites {
     }
 
     /** A report file agrees when every manifest row of it (type, recipient) does. */
-    static final class Feedback implements ConformanceSuite {
+    public static final class Feedback implements ConformanceSuite {
 
         @Override
         public String name() {
