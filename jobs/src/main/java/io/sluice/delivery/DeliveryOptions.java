@@ -13,6 +13,7 @@ import io.sluice.delivery.shaping.ResponseRules;
 import io.sluice.delivery.shaping.ShapingRules;
 import io.sluice.delivery.shaping.SiteScheduler;
 import io.sluice.mta.smtp.SmtpSettings;
+import io.sluice.reputation.ReputationOptions;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -384,7 +385,10 @@ public final class DeliveryOptions {
                         ShapingRules.load(c.get(SHAPING_RULES_FILE)),
                         ResponseRules.load(c.get(RESPONSE_RULES_FILE)),
                         PoolPolicy.of(
-                                c.get(SENDING_IPS), c.get(DEDICATED_POOLS), c.get(DEFAULT_POOL)),
+                                        c.get(SENDING_IPS),
+                                        c.get(DEDICATED_POOLS),
+                                        c.get(DEFAULT_POOL))
+                                .withNewIps(c.get(ReputationOptions.NEW_IPS)),
                         day(c),
                         c.get(RETRY_MAX_AGE).toMillis())
                 .timeScaled(timeScale(c));

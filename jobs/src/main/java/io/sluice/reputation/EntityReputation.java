@@ -238,14 +238,15 @@ public final class EntityReputation {
 
     private void warm(
             ReputationPolicy policy, Assessment a, long now, long trigger, List<Decision> out) {
-        Warmup.Outcome o = policy.warmup().evaluate(warmup, a.health(), now);
+        long attempts = Math.round(a.figures().getOrDefault("attempts_24h", 0.0));
+        Warmup.Outcome o = policy.warmup().evaluate(warmup, a.health(), attempts, now);
         warmup = o.progress();
         WarmupPlan plan = policy.warmup().plan();
         int step = warmup.step();
         String at =
                 " (step " + (step + 1) + "/" + plan.size() + ", " + plan.quota(step) + " a day)";
         switch (o.move()) {
-            case NONE -> {}
+            case NONE, HELD_UNUSED -> {}
             case ADVANCED ->
                     out.add(
                             quota(

@@ -5,23 +5,45 @@ import java.time.Duration;
 
 /**
  * The warm-up state machine (docs/design/reputation.md, "Warm-up"): advance one step of the plan
- * after a full day of health, hold while warned, step back one on becoming throttled or blocked
- * (and once more per day that it lasts). The day is a setting so that tests and the local stack can
+ * after a full day of health in which the IP used at least {@code minUse} of its quota (an idle day
+ * shows a provider nothing), hold while warned, step back one on becoming throttled or blocked (and
+ * once more per day that it lasts). The day is a setting so that tests and the local stack can
  * compress weeks into minutes.
+ *
+ * @param minUse the share of the day's quota the IP must have attempted for the day to count
  */
-public record Warmup(WarmupPlan plan, Duration day) implements Serializable {
+public record Warmup(WarmupPlan plan, Duration day, double minUse) implements Serializable {
+
+    /** Half the quota: a day of real traffic, even where the traffic cannot fill the quota. */
+    public static final double DEFAULT_MIN_USE = 0.5;
+
+    public Warmup {
+        if (!(minUse >= 0 && minUse <= 1)) {
+            throw new IllegalArgumentException("warm-up min use " + minUse + " -- expected 0..1");
+        }
+    }
+
+    public Warmup(WarmupPlan plan, Duration day) {
+        this(plan, day, DEFAULT_MIN_USE);
+    }
 
     /** What one evaluation did. */
     public enum Move {
         NONE,
         ADVANCED,
         STEPPED_BACK,
-        FINISHED
+        FINISHED,
+        /** A healthy day with less than {@code minUse} of the quota attempted: not advanced. */
+        HELD_UNUSED
     }
 
     public record Outcome(WarmupProgress progress, Move move) {}
 
-    public Outcome evaluate(WarmupProgress p, Health health, long now) {
+    /**
+     * @param attemptsInDay the IP's attempts (at the site, or overall for an IP-wide warm-up) over
+     *     the last day
+     */
+    public Outcome evaluate(WarmupProgress p, Health health, long attemptsInDay, long now) {
         if (p.done()) {
             return new Outcome(p, Move.NONE);
         }
@@ -42,6 +64,12 @@ public record Warmup(WarmupPlan plan, Duration day) implements Serializable {
         }
         long healthySince = p.healthySince() < 0 ? now : p.healthySince();
         if (now - Math.max(p.since(), healthySince) >= dayMs) {
+            if (attemptsInDay < minUse * plan.quota(p.step())) {
+                // Healthy but hardly used: the day proves nothing. Count a new day from now.
+                return new Outcome(
+                        new WarmupProgress(p.step(), now, healthySince, health, false),
+                        Move.HELD_UNUSED);
+            }
             if (p.step() + 1 >= plan.size()) {
                 return new Outcome(
                         new WarmupProgress(p.step(), now, healthySince, health, true),

@@ -185,7 +185,11 @@ class ReputationFunctionTest {
         assertThat(single().quotaPerDay()).isEqualTo(200);
         harness.setProcessingTime(t + HOUR + 5 * MIN + 2 * DAY.toMillis());
         assertThat(single().quotaPerDay()).isEqualTo(400);
+        // The last step ends only after a day that used at least half of its 400.
         harness.setProcessingTime(t + HOUR + 5 * MIN + 3 * DAY.toMillis());
+        assertThat(decisions()).as("100 attempts in the day: not half of 400").isEmpty();
+        count(IP_AT_GOOGLE, Counter.ATTEMPTS, 100);
+        harness.setProcessingTime(t + HOUR + 5 * MIN + 4 * DAY.toMillis());
         Decision warm = single();
         assertThat(warm.reason()).contains("warm-up finished");
         assertThat(warm.expiresAt())
@@ -201,6 +205,7 @@ class ReputationFunctionTest {
     void aWarningHoldsTheWarmUp() throws Exception {
         harness.processElement(new StreamRecord<>(Signal.startWarmup(IP_AT_GOOGLE)));
         single();
+        count(IP_AT_GOOGLE, Counter.ATTEMPTS, 100);
         harness.processElement(
                 new StreamRecord<>(Signal.count(IP_AT_GOOGLE, Counter.THROTTLES, T0, null)));
         harness.setProcessingTime(T0 + DAY.toMillis());
@@ -212,6 +217,7 @@ class ReputationFunctionTest {
     @Test
     void aSnapshotRestoresCountsAndWarmUp() throws Exception {
         harness.processElement(new StreamRecord<>(Signal.startWarmup(IP_AT_GOOGLE)));
+        count(IP_AT_GOOGLE, Counter.ATTEMPTS, 100);
         count(ACME, Counter.ATTEMPTS, 2000);
         count(ACME, Counter.HARD_BOUNCES, 39);
         decisions();

@@ -75,6 +75,14 @@ public final class Controls {
     }
 
     /**
+     * True once a quota for {@code ip} (at the site or IP-wide) has come, in force or lapsed: a
+     * warm-up that finished lapses its last quota, and the IP is then warm.
+     */
+    public boolean everHadQuota(String site, String ip) {
+        return quotas.containsKey(key(ip, site)) || quotas.containsKey(key(ip, null));
+    }
+
+    /**
      * Until when {@code ip} may not send to {@code site} by decision (PAUSED, BLOCKED, RETIRED, at
      * the site or everywhere); 0 when it may.
      */

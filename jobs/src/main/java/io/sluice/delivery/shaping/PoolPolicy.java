@@ -2,9 +2,12 @@ package io.sluice.delivery.shaping;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which sending IPs a tenant's message may leave from: its requested pool when that is shared or
@@ -18,14 +21,24 @@ public final class PoolPolicy implements Serializable {
     private final Map<String, List<String>> ipsByPool;
     private final Map<String, String> ownerByPool;
     private final String defaultPool;
+    private final Set<String> newIps;
 
     public PoolPolicy(
             Map<String, List<String>> ipsByPool,
             Map<String, String> ownerByPool,
             String defaultPool) {
+        this(ipsByPool, ownerByPool, defaultPool, Set.of());
+    }
+
+    private PoolPolicy(
+            Map<String, List<String>> ipsByPool,
+            Map<String, String> ownerByPool,
+            String defaultPool,
+            Set<String> newIps) {
         this.ipsByPool = Map.copyOf(ipsByPool);
         this.ownerByPool = Map.copyOf(ownerByPool);
         this.defaultPool = defaultPool;
+        this.newIps = Set.copyOf(newIps);
         if (!ipsByPool.containsKey(defaultPool)) {
             throw new IllegalArgumentException(
                     "default pool '" + defaultPool + "' has no sending IPs; pools: " + ipsByPool);
@@ -71,6 +84,20 @@ public final class PoolPolicy implements Serializable {
             owners.put(parts[0], parts[1]);
         }
         return new PoolPolicy(ips, owners, defaultPool);
+    }
+
+    /**
+     * The same pools with {@code ips} new (sluice.reputation.new-ips): cold until the reputation
+     * job gives them their first warm-up quota.
+     */
+    public PoolPolicy withNewIps(Collection<String> ips) {
+        Set<String> stripped = new HashSet<>();
+        ips.forEach(ip -> stripped.add(ip.strip()));
+        return new PoolPolicy(ipsByPool, ownerByPool, defaultPool, stripped);
+    }
+
+    public boolean isNew(String ip) {
+        return newIps.contains(ip);
     }
 
     /** The pool {@code tenant}'s message that asked for {@code requested} leaves from. */

@@ -320,7 +320,7 @@ public final class SiteScheduler implements Serializable {
         for (int pass = 0; pass < 2; pass++) {
             for (int k = 0; k < n; k++) {
                 String ip = ips.get((start + k) % n);
-                boolean cold = c.quota(site, ip, now) >= 0;
+                boolean cold = quota(c, site, ip, now) >= 0;
                 if (cold != (pass == 0)) {
                     continue;
                 }
@@ -333,6 +333,16 @@ public final class SiteScheduler implements Serializable {
             }
         }
         return new Choice(null, soonest == Long.MAX_VALUE ? now + RECHECK_MILLIS : soonest);
+    }
+
+    /**
+     * The warm-up quota of {@code ip} at {@code site}: the control stream's, and for an IP listed
+     * as new (sluice.reputation.new-ips) that has had no quota yet, 0: it stays cold until the
+     * reputation job's first quota arrives, rather than warm for as long as that takes.
+     */
+    private long quota(Controls c, String site, String ip, long now) {
+        long quota = c.quota(site, ip, now);
+        return quota < 0 && pools.isNew(ip) && !c.everHadQuota(site, ip) ? 0 : quota;
     }
 
     /** When {@code ip} may next send to the site: its pause, its quota's day, its GCRA token. */
@@ -356,7 +366,7 @@ public final class SiteScheduler implements Serializable {
         if (pace != null && pace.pausedUntil > now) {
             stopped = Math.max(stopped, pace.pausedUntil);
         }
-        long quota = c.quota(site, ip, now);
+        long quota = quota(c, site, ip, now);
         if (quota >= 0 && pace != null && pace.day == now / dayMillis) {
             long shareOfQuota = (quota + rules.shards(site) - 1) / rules.shards(site);
             if (pace.sentToday >= shareOfQuota) {
@@ -376,7 +386,7 @@ public final class SiteScheduler implements Serializable {
         pace.tatMicros =
                 Math.max(pace.tatMicros, nowMicros)
                         + intervalMicros(site, shards, ip, pace, c, now);
-        if (c.quota(site, ip, now) >= 0) {
+        if (quota(c, site, ip, now) >= 0) {
             long day = now / dayMillis;
             if (pace.day != day) {
                 pace.day = day;

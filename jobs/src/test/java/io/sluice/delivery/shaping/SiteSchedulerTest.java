@@ -505,6 +505,53 @@ public class SiteSchedulerTest {
     }
 
     @Test
+    void aNewIpStaysColdUntilItsFirstQuotaArrivesAndIsWarmOnceItsWarmupFinished() {
+        List<String> ips = List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test");
+        scheduler =
+                new SiteScheduler(
+                        ShapingRules.parse("test.rules", RULES),
+                        ResponseRules.defaults(),
+                        PoolPolicy.of(ips, List.of(), "shared").withNewIps(List.of(" " + B)));
+        for (int i = 0; i < 6; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+
+        drain(T0);
+
+        assertThat(released)
+                .as("no quota yet: B sends nothing")
+                .extracting(Release::sendingIp)
+                .containsOnly(A)
+                .hasSize(6);
+
+        released.clear();
+        controls = new Controls(List.of(quota(B, 2L, null)));
+        for (int i = 6; i < 12; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        drain(T0 + 1_000);
+        assertThat(released.stream().filter(r -> r.sendingIp().equals(B)).count()).isEqualTo(2);
+
+        // The last step held: the reputation job lapses the quota, and B is warm.
+        released.clear();
+        controls =
+                new Controls(
+                        List.of(quota(B, 400_000L, java.time.Instant.ofEpochMilli(T0 + 1_500))));
+        for (int i = 12; i < 40; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        drain(T0 + 2_000);
+        assertThat(released.stream().filter(r -> r.sendingIp().equals(B)).count())
+                .as("warm: no quota, its share of the pool")
+                .isGreaterThan(5);
+    }
+
+    private static Control quota(String ip, Long perDay, java.time.Instant expires) {
+        return new Control(
+                Control.Type.WARMUP_QUOTA, ip, SITE, null, null, null, perDay, null, expires, "q");
+    }
+
+    @Test
     void aWarmupQuotaCountsOverTheConfiguredDay() {
         // sluice.reputation.day = 10 s: the reputation job steps its plan every 10 s, and the
         // quota of 3 a day is 3 per 10 s here, not 3 per UTC day.
