@@ -47,7 +47,9 @@ public final class OperatorCommands {
         @Option(names = "--ip", description = "A sending IP (repeat for several).")
         List<String> ips = new ArrayList<>();
 
-        @Option(names = "--site", description = "Only at this site (with --ip).")
+        @Option(
+                names = "--site",
+                description = "Only at this site (with --ip); alone, every IP at the site.")
         String site;
 
         @Option(names = "--tenant", description = "A tenant.")
@@ -61,8 +63,10 @@ public final class OperatorCommands {
             name = "pause",
             mixinStandardHelpOptions = true,
             description = {
-                "Stop sending IPs (everywhere, or at one site) or a tenant until resumed.",
+                "Stop sending IPs (everywhere, or at one site), a whole site, or a tenant until",
+                "resumed.",
                 "  sluice pause --ip 192.0.2.7 [--ip ...] [--site yahoo] [--for PT2H]",
+                "  sluice pause --site yahoo [--for PT2H]",
                 "  sluice pause --tenant acme"
             })
     static final class Pause implements Callable<Integer> {
@@ -82,9 +86,11 @@ public final class OperatorCommands {
             name = "resume",
             mixinStandardHelpOptions = true,
             description = {
-                "Lift a pause, a block or a quarantine: the IP or tenant is ACTIVE again, and the",
-                "reputation job starts its counts afresh.",
+                "Lift a pause, a block or a quarantine: the IP, site or tenant is ACTIVE again,",
+                "and the reputation job starts its counts afresh. An IP resumed everywhere is",
+                "resumed at every site where a decision stops it too.",
                 "  sluice resume --ip 192.0.2.7 [--site yahoo]",
+                "  sluice resume --site yahoo",
                 "  sluice resume --tenant acme"
             })
     static final class Resume implements Callable<Integer> {
@@ -219,18 +225,15 @@ public final class OperatorCommands {
     private static int decide(Target target, Scope scope, boolean resume, Duration duration)
             throws Exception {
         String verb = resume ? "resume" : "pause";
-        if (scope.ips.isEmpty() == (scope.tenant == null)) {
+        boolean siteWide = scope.ips.isEmpty() && scope.tenant == null && scope.site != null;
+        if (!siteWide && scope.ips.isEmpty() == (scope.tenant == null)) {
             return usage(
                     verb
-                            + ": name sending IPs (--ip, optionally with --site) or a tenant"
-                            + " (--tenant), not both"
-                            + (scope.site != null
-                                    ? "; the delivery job has no site-wide stop, so a site is"
-                                            + " paused per IP: --ip A --ip B --site S"
-                                    : ""));
+                            + ": name sending IPs (--ip, optionally with --site), a site (--site)"
+                            + " or a tenant (--tenant)");
         }
         if (scope.tenant != null && (scope.site != null || duration != null)) {
-            return usage(verb + ": --site and --for apply to IPs, not to a tenant");
+            return usage(verb + ": --site and --for apply to IPs and sites, not to a tenant");
         }
         String why =
                 (resume ? "resumed" : "paused")
@@ -246,22 +249,29 @@ public final class OperatorCommands {
                             .setReason(why)
                             .build());
         }
-        for (String ip : scope.ips) {
-            if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                return usage(verb + ": '" + ip + "' -- expected a literal IPv4 or IPv6 address");
-            }
-            ControlEvent.Builder b =
-                    operator(ControlType.IP_STATUS)
-                            .setSendingIp(ip)
-                            .setSite(scope.site)
-                            .setIpStatus(resume ? IpStatus.ACTIVE : IpStatus.PAUSED)
-                            .setReason(why);
-            if (duration != null) {
-                b.setExpiresAt(b.getIssuedAt().plus(duration));
-            }
-            decisions.add(b.build());
+        List<String> ips = new ArrayList<>(scope.ips);
+        if (siteWide) {
+            ips.add(null); // IP_STATUS:*/site: every IP at the site
         }
         try (ControlTopic topic = target.open()) {
+            Map<String, ControlEvent> latest =
+                    resume && !scope.ips.isEmpty() && scope.site == null
+                            ? topic.latest()
+                            : Map.of();
+            for (String ip : ips) {
+                if (ip != null && !ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                    return usage(
+                            verb + ": '" + ip + "' -- expected a literal IPv4 or IPv6 address");
+                }
+                decisions.add(ipStatus(ip, scope.site, resume, why, duration));
+                if (resume && ip != null && scope.site == null) {
+                    // Resumed everywhere: also at each site where a decision stops it, so that
+                    // the block is lifted and the reputation job restarts those counts too.
+                    for (String site : stoppedSites(latest, ip)) {
+                        decisions.add(ipStatus(ip, site, true, why, null));
+                    }
+                }
+            }
             for (ControlEvent c : decisions) {
                 topic.publish(id(c));
                 System.out.println(
@@ -271,6 +281,37 @@ public final class OperatorCommands {
             }
         }
         return 0;
+    }
+
+    private static ControlEvent ipStatus(
+            String ip, String site, boolean resume, String why, Duration duration) {
+        ControlEvent.Builder b =
+                operator(ControlType.IP_STATUS)
+                        .setSendingIp(ip)
+                        .setSite(site)
+                        .setIpStatus(resume ? IpStatus.ACTIVE : IpStatus.PAUSED)
+                        .setReason(why);
+        if (duration != null) {
+            b.setExpiresAt(b.getIssuedAt().plus(duration));
+        }
+        return b.build();
+    }
+
+    /** The sites where a decision in force stops {@code ip} (paused, blocked, retired there). */
+    static List<String> stoppedSites(Map<String, ControlEvent> latest, String ip) {
+        Instant now = Instant.now();
+        List<String> sites = new ArrayList<>();
+        for (ControlEvent c : latest.values()) {
+            if (c.getType() == ControlType.IP_STATUS
+                    && ip.equals(c.getSendingIp())
+                    && c.getSite() != null
+                    && c.getIpStatus() != IpStatus.ACTIVE
+                    && (c.getExpiresAt() == null || c.getExpiresAt().isAfter(now))) {
+                sites.add(c.getSite());
+            }
+        }
+        sites.sort(null);
+        return sites;
     }
 
     static ControlEvent.Builder operator(ControlType type) {

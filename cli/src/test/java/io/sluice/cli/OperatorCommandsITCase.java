@@ -86,13 +86,68 @@ class OperatorCommandsITCase {
     }
 
     @Test
-    void aPauseNeedsIpsOrATenant() {
-        Run siteOnly = sluice("pause", "--site", "yahoo");
-        assertThat(siteOnly.status()).isEqualTo(2);
+    void aPauseNeedsIpsASiteOrATenant() {
+        Run none = sluice("pause");
+        assertThat(none.status()).isEqualTo(2);
         Run both = sluice("pause", "--ip", "192.0.2.7", "--tenant", "acme");
         assertThat(both.status()).isEqualTo(2);
         Run name = sluice("pause", "--ip", "mail.example.com");
         assertThat(name.status()).isEqualTo(2);
+        Run tenantAtSite = sluice("pause", "--tenant", "acme", "--site", "yahoo");
+        assertThat(tenantAtSite.status()).isEqualTo(2);
+    }
+
+    @Test
+    void aSiteIsPausedForEveryIpAndAnIpResumedEverywhereIsResumedAtItsStoppedSites()
+            throws Exception {
+        Run site = sluice("pause", "--site", "icloud.com", "--for", "PT1H");
+        assertThat(site.status()).isZero();
+        assertThat(site.out()).startsWith("paused\tIP_STATUS:*/icloud.com\tuntil ");
+        assertThat(controls().get("IP_STATUS:*/icloud.com").getIpStatus())
+                .isEqualTo(IpStatus.PAUSED);
+
+        // The reputation job blocked 192.0.2.9 at yahoo; an operator paused it at google.
+        long now = System.currentTimeMillis();
+        try (ControlTopic topic = new ControlTopic(broker.bootstrapServers(), Topics.CONTROL)) {
+            topic.publish(
+                    ReputationCodec.toAvro(
+                            new Decision(
+                                    "b:192.0.2.9",
+                                    Decision.Type.IP_STATUS,
+                                    "192.0.2.9",
+                                    "yahoo",
+                                    null,
+                                    null,
+                                    "BLOCKED",
+                                    null,
+                                    null,
+                                    now,
+                                    now + 3_600_000,
+                                    "blocks at yahoo",
+                                    Map.of())));
+        }
+        assertThat(sluice("pause", "--ip", "192.0.2.9", "--site", "google").status()).isZero();
+
+        Run resumed = sluice("resume", "--ip", "192.0.2.9");
+
+        assertThat(resumed.status()).isZero();
+        assertThat(resumed.out().lines().toList())
+                .containsExactly(
+                        "resumed\tIP_STATUS:192.0.2.9/*",
+                        "resumed\tIP_STATUS:192.0.2.9/google",
+                        "resumed\tIP_STATUS:192.0.2.9/yahoo");
+        Map<String, ControlEvent> latest = controls();
+        for (String key :
+                List.of(
+                        "IP_STATUS:192.0.2.9/*",
+                        "IP_STATUS:192.0.2.9/google",
+                        "IP_STATUS:192.0.2.9/yahoo")) {
+            assertThat(latest.get(key).getIpStatus()).as(key).isEqualTo(IpStatus.ACTIVE);
+            // Each is an operator's resume: the reputation job restarts that entity's counts.
+            assertThat(ReputationCodec.signals(latest.get(key))).as(key).hasSize(1);
+        }
+        assertThat(sluice("resume", "--site", "icloud.com").out())
+                .isEqualTo("resumed\tIP_STATUS:*/icloud.com\n");
     }
 
     @Test

@@ -52,7 +52,8 @@ public final class ScheduleCodec {
         DkimChange dkim = null;
         switch (type) {
             case IP_STATUS -> {
-                require(e.getSendingIp() != null, e, "sending_ip");
+                // No IP: every IP at the site (an operator's site-wide pause).
+                require(e.getSendingIp() != null || e.getSite() != null, e, "sending_ip or site");
                 require(e.getIpStatus() != null, e, "ip_status");
                 status = e.getIpStatus().name();
             }

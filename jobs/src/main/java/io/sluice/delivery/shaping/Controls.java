@@ -83,15 +83,24 @@ public final class Controls {
     }
 
     /**
-     * Until when {@code ip} may not send to {@code site} by decision (PAUSED, BLOCKED, RETIRED, at
-     * the site or everywhere); 0 when it may.
+     * Until when {@code ip} may not send to {@code site} by decision (PAUSED, BLOCKED, RETIRED):
+     * the latest stop of those in force for the IP at the site, for the IP everywhere, and for
+     * every IP at the site (an operator's site-wide pause); 0 when none stops it. Each is lifted by
+     * an ACTIVE decision of its own scope.
      */
     public long ipStoppedUntil(String site, String ip, long now) {
         if (ipStatus.isEmpty()) {
             return 0;
         }
-        Control c = first(ipStatus, now, key(ip, site), key(ip, null));
-        if (c == null) {
+        return Math.max(
+                stoppedUntil(ipStatus.get(key(ip, site)), now),
+                Math.max(
+                        stoppedUntil(ipStatus.get(key(ip, null)), now),
+                        stoppedUntil(ipStatus.get(key(null, site)), now)));
+    }
+
+    private static long stoppedUntil(Control c, long now) {
+        if (c == null || !c.inForce(now)) {
             return 0;
         }
         return switch (c.status()) {

@@ -552,6 +552,34 @@ public class SiteSchedulerTest {
     }
 
     @Test
+    void aSitePausedForEveryIpSendsNothingUntilResumedAndAnIpPausedEverywhereStaysPaused() {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        controls = new Controls(List.of(ipStatus(null, SITE, "PAUSED")));
+        for (int i = 0; i < 4; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+
+        long next = runAt(T0);
+        assertThat(released).as("the site is paused for every IP").isEmpty();
+        assertThat(next).as("nothing to wake for before a decision").isNotEqualTo(T0);
+
+        controls =
+                new Controls(List.of(ipStatus(null, SITE, "ACTIVE"), ipStatus(A, null, "PAUSED")));
+        drain(T0 + 1_000);
+        assertThat(released)
+                .as("the site resumed; A stays paused everywhere")
+                .extracting(Release::sendingIp)
+                .containsOnly(B)
+                .hasSize(4);
+    }
+
+    private static Control ipStatus(String ip, String site, String status) {
+        return new Control(
+                Control.Type.IP_STATUS, ip, site, null, null, status, null, null, null, "op");
+    }
+
+    @Test
     void aWarmupQuotaCountsOverTheConfiguredDay() {
         // sluice.reputation.day = 10 s: the reputation job steps its plan every 10 s, and the
         // quota of 3 a day is 3 per 10 s here, not 3 per UTC day.
