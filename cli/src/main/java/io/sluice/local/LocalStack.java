@@ -174,6 +174,12 @@ public final class LocalStack implements AutoCloseable {
                     "shared/127.0.0.13/mta13.sluice.test",
                     QUARANTINE_POOL + "/127.0.0.20/mta20.sluice.test");
 
+    /**
+     * The local blocklist zone: list an IP with {@code <reversed IP>.dnsbl.sluice.test A 127.0.0.2}
+     * in the local DNS and the reputation job blocks it everywhere within seconds.
+     */
+    public static final String DNSBL_ZONE = "dnsbl.sluice.test";
+
     /** Each sample tenant sends as its own domain: acme as acme.example, and so on. */
     public static final List<String> SENDER_DOMAINS =
             SimulatedInternet.SENDER_DOMAINS.stream()
@@ -395,6 +401,9 @@ public final class LocalStack implements AutoCloseable {
         // Shaping scaled to a one-minute run, as the retries above are; the file says why.
         c.set(DeliveryOptions.SHAPING_RULES_FILE, localShapingRules(s.home()).toString());
         c.set(ReputationOptions.QUARANTINE_POOL, QUARANTINE_POOL);
+        // A blocklist in the local DNS (empty until a test or an operator lists an IP there).
+        c.set(ReputationOptions.DNSBL_ZONES, List.of(DNSBL_ZONE));
+        c.set(ReputationOptions.DNSBL_INTERVAL, Duration.ofSeconds(2));
         s.options().forEach(c::setString);
         return c;
     }

@@ -24,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * responses.rules, "permanently deferred"), so a second reply comes only from attempts already
  * under way.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IpBlockITCase {
 
     private static final String BLOCKED_IP = "127.0.0.10";
@@ -80,6 +84,7 @@ class IpBlockITCase {
     }
 
     @Test
+    @Order(1)
     void aBlockedIpStopsGettingYahooTrafficWithinFiveSecondsAndTheOthersCarryIt() throws Exception {
         MailboxServer yahoo = stack.internet().server("yahoo-like");
 
@@ -169,6 +174,83 @@ class IpBlockITCase {
                 .contains("[TSS09]");
         assertThat(block.event().getFigures()).containsKey("blocks_1h");
         assertThat(block.event().getFigures().get("blocks_1h")).isGreaterThanOrEqualTo(1.0);
+    }
+
+    /**
+     * A listing is an input too: an IP listed on the local DNSBL ({@link LocalStack#DNSBL_ZONE},
+     * checked every 2 s here) is blocked at every site, and the pool's other IPs carry its mail.
+     * Runs after the Yahoo block, so it sends to Gmail and Outlook only.
+     */
+    @Test
+    @Order(2)
+    void aListedIpIsTakenOutOfRotationAtEverySite() throws Exception {
+        String listed = "127.0.0.11";
+        stack.internet()
+                .dns()
+                .loadZone(
+                        "11.0.0.127."
+                                + LocalStack.DNSBL_ZONE
+                                + ". 60 IN A 127.0.0.2\n"
+                                + "11.0.0.127."
+                                + LocalStack.DNSBL_ZONE
+                                + ". 60 IN TXT \"listed for a test\"\n",
+                        ".");
+        Instant listedAt = Instant.now();
+
+        Decided block =
+                ReputationScenarios.controlUntil(
+                                stack,
+                                ds -> ds.stream().anyMatch(d -> blocksEverywhere(d, listed)),
+                                Duration.ofSeconds(30))
+                        .stream()
+                        .filter(d -> blocksEverywhere(d, listed))
+                        .findFirst()
+                        .get();
+        System.out.println(
+                "reputation: listing to IP_STATUS BLOCKED in "
+                        + Duration.between(listedAt, block.writtenAt()).toMillis()
+                        + " ms: "
+                        + block.event().getReason());
+        assertThat(block.event().getSite()).as("every site").isNull();
+        assertThat(block.event().getReason())
+                .startsWith("listed on dnsbl.sluice.test (127.0.0.2): listed for a test");
+        // The delivery job reads the decision from the same topic: give it a moment.
+        Thread.sleep(2_000);
+
+        List<SendRequest> mail = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String domain = i % 2 == 0 ? "gmail.com" : "outlook.com";
+            mail.add(request("listed-" + i, "acme", "reader-listed-" + i + "@" + domain));
+        }
+        ReputationScenarios.send(stack, mail);
+        assertDelivered(mail);
+
+        java.util.Set<String> recipients =
+                mail.stream()
+                        .map(SendRequest::getRecipient)
+                        .collect(java.util.stream.Collectors.toSet());
+        List<ReceivedMessage> received = new ArrayList<>();
+        for (String provider : List.of("gmail-like", "outlook-like")) {
+            stack.internet().server(provider).received().stream()
+                    .filter(m -> recipients.containsAll(m.recipients()))
+                    .forEach(received::add);
+        }
+        Map<String, Long> carried = byIp(received);
+        System.out.println("reputation: mail after the listing by IP: " + carried);
+        assertThat(carried)
+                .doesNotContainKey(listed)
+                .doesNotContainKey("127.0.0.20")
+                .containsKeys("127.0.0.12", "127.0.0.13");
+        assertThat(carried.values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(mail.size());
+    }
+
+    private static boolean blocksEverywhere(Decided d, String ip) {
+        return byJob(d)
+                && d.event().getType() == ControlType.IP_STATUS
+                && d.event().getIpStatus() == IpStatus.BLOCKED
+                && ip.equals(d.event().getSendingIp())
+                && d.event().getSite() == null;
     }
 
     private static boolean blocksTheIpAtYahoo(Decided d) {

@@ -7,6 +7,7 @@ import io.sluice.delivery.intake.DecodeFunction;
 import io.sluice.delivery.intake.RawRecord;
 import io.sluice.delivery.kafka.AvroRecordSerializer;
 import io.sluice.delivery.kafka.KafkaEndpoints;
+import io.sluice.delivery.send.SmtpDeliveryFunction;
 import io.sluice.schema.ControlEvent;
 import io.sluice.schema.DeadLetter;
 import io.sluice.schema.DeliveryEvent;
@@ -128,14 +129,45 @@ public final class ReputationJob {
                                     .name("new IPs to warm up"));
         }
 
-        signals.keyBy(Signal::entity)
-                .process(new ReputationFunction(policy))
-                .returns(Decision.class)
-                .uid("reputation")
-                .name("reputation")
-                .sinkTo(io.controlOut())
-                .uid("reputation-sink-control")
-                .name("control decisions");
+        DataStream<Decision> decisions =
+                signals.keyBy(Signal::entity)
+                        .process(new ReputationFunction(policy))
+                        .returns(Decision.class)
+                        .uid("reputation")
+                        .name("reputation");
+        List<String> zones = conf.get(ReputationOptions.DNSBL_ZONES);
+        List<String> ips = ReputationOptions.sendingAddresses(conf);
+        if (!zones.isEmpty() && !ips.isEmpty()) {
+            String server = conf.get(DeliveryOptions.DNS_SERVER);
+            java.time.Duration timeout = conf.get(DeliveryOptions.DNS_TIMEOUT);
+            decisions =
+                    decisions.union(
+                            env.fromData(ips, TypeInformation.of(String.class))
+                                    .uid("reputation-dnsbl-ips")
+                                    .name("sending IPs to look up")
+                                    // A keyed operator whose only input is finite finishes with
+                                    // it, and its timers die: an unbounded input that emits
+                                    // nothing keeps the checks going.
+                                    .union(
+                                            control.flatMap(
+                                                            (ControlEvent c,
+                                                                    Collector<String> none) -> {})
+                                                    .returns(String.class)
+                                                    .uid("reputation-dnsbl-keepalive")
+                                                    .name("keeps the DNSBL checks running"))
+                                    .keyBy(ip -> ip)
+                                    .process(
+                                            new DnsblFunction(
+                                                    zones,
+                                                    ReputationOptions.dnsblInterval(conf),
+                                                    () ->
+                                                            SmtpDeliveryFunction.resolver(
+                                                                    server, timeout)))
+                                    .returns(Decision.class)
+                                    .uid("reputation-dnsbl")
+                                    .name("DNSBL listings"));
+        }
+        decisions.sinkTo(io.controlOut()).uid("reputation-sink-control").name("control decisions");
 
         deliveries
                 .getSideOutput(DecodeFunction.DEAD_LETTERS)

@@ -78,6 +78,25 @@ public final class ReputationOptions {
                             "How often a warming IP that is not healthy is looked at again without"
                                     + " new events (its windows slide).");
 
+    public static final ConfigOption<List<String>> DNSBL_ZONES =
+            ConfigOptions.key("sluice.reputation.dnsbl-zones")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "DNS blocklist zones to look every sending IP up in (e.g."
+                                    + " zen.spamhaus.org, through a resolver the list serves); a"
+                                    + " listed IP is blocked at every site until delisted. None"
+                                    + " when empty.");
+
+    public static final ConfigOption<Duration> DNSBL_INTERVAL =
+            ConfigOptions.key("sluice.reputation.dnsbl-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(15))
+                    .withDescription(
+                            "How often each sending IP is looked up in the DNSBL zones; a listing's"
+                                    + " block lapses two intervals after the last check that saw it.");
+
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("sluice.reputation.group-id")
                     .stringType()
@@ -101,6 +120,26 @@ public final class ReputationOptions {
                 conf.get(QUARANTINE_POOL),
                 recheck,
                 ReputationPolicy.timeScale(day));
+    }
+
+    /** The DNSBL check interval: as set, else the default in sluice.time-scale's time. */
+    public static Duration dnsblInterval(Configuration conf) {
+        return conf.contains(DNSBL_INTERVAL)
+                ? conf.get(DNSBL_INTERVAL)
+                : io.sluice.delivery.DeliveryOptions.timeScale(conf)
+                        .shrink(DNSBL_INTERVAL.defaultValue());
+    }
+
+    /** The addresses of sluice.sending-ips, each once: what the DNSBL check looks up. */
+    public static List<String> sendingAddresses(Configuration conf) {
+        List<String> out = new ArrayList<>();
+        for (String entry : conf.get(io.sluice.delivery.DeliveryOptions.SENDING_IPS)) {
+            String[] parts = entry.strip().split("/");
+            if (parts.length == 3 && !out.contains(parts[1])) {
+                out.add(parts[1]);
+            }
+        }
+        return out;
     }
 
     /** The warm-up starts: per new IP, one per warm-up site and one IP-wide. */

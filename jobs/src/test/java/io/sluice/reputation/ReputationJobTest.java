@@ -25,13 +25,18 @@ class ReputationJobTest {
 
         Configuration conf = new Configuration();
         conf.setString("sluice.reputation.new-ips", "192.0.2.7;192.0.2.8");
+        conf.setString("sluice.reputation.dnsbl-zones", "zen.spamhaus.org");
+        conf.setString(
+                "sluice.sending-ips", "shared/192.0.2.7/a.example;other/192.0.2.7/a.example");
         StreamExecutionEnvironment env = DeliveryJob.environment(conf);
         ReputationJob.build(env, conf, ReputationJob.kafka(conf), Clock.systemUTC());
 
         JobGraph graph = env.getStreamGraph().getJobGraph();
         assertThat(graph.getVertices())
                 .extracting(JobVertex::getName)
-                .anySatisfy(n -> assertThat(n).contains("reputation"));
+                .anySatisfy(n -> assertThat(n).contains("reputation"))
+                .anySatisfy(n -> assertThat(n).contains("DNSBL listings"));
+        assertThat(ReputationOptions.sendingAddresses(conf)).containsExactly("192.0.2.7");
         assertThat(ReputationOptions.warmupSeeds(conf))
                 .extracting(Signal::entity)
                 .containsExactly(
@@ -61,7 +66,8 @@ class ReputationJobTest {
                 .anySatisfy(n -> assertThat(n).contains("reputation"))
                 .anySatisfy(n -> assertThat(n).contains("site scheduler"))
                 // No new IPs: no warm-up source (fromData of nothing fails its task).
-                .noneSatisfy(n -> assertThat(n).contains("new IPs to warm up"));
+                .noneSatisfy(n -> assertThat(n).contains("new IPs to warm up"))
+                .noneSatisfy(n -> assertThat(n).contains("DNSBL"));
     }
 
     @Test
