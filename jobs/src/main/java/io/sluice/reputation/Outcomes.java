@@ -3,8 +3,10 @@ package io.sluice.reputation;
 /**
  * Which counter a delivery outcome adds to. A hard bounce is the list's fault; a soft failure is a
  * block or a throttle when its reason is one of the rules' block or throttle reasons, else when the
- * bounce classifier's action says so (PAUSE, THROTTLE), else a soft bounce. Attempts and deliveries
- * count as themselves; EXPIRED adds nothing (its deferrals were counted as they happened).
+ * bounce classifier's action says so (PAUSE, THROTTLE), else a soft bounce; a neutral reason (the
+ * rules' {@code neutral-reasons}: one connection too many) counts toward nothing. Attempts and
+ * deliveries count as themselves; EXPIRED adds nothing (its deferrals were counted as they
+ * happened).
  */
 public final class Outcomes {
 
@@ -35,6 +37,9 @@ public final class Outcomes {
         // The rules' reason lists first, the classifier's action only for a reason they do not
         // name: Yahoo's [TSS04] is badreputation with the action pause (the delivery job stops
         // the IP there for a while), and the rules call badreputation a throttle, not a block.
+        if (rules.isNeutral(reason)) {
+            return null;
+        }
         if (rules.isBlock(reason)) {
             return Counter.BLOCKS;
         }

@@ -61,6 +61,7 @@ public final class ReputationRules implements Serializable {
     private final Duration blockFor;
     private final Set<String> throttleReasons;
     private final Set<String> blockReasons;
+    private final Set<String> neutralReasons;
     private final List<Rule> rules;
 
     private ReputationRules(
@@ -69,7 +70,9 @@ public final class ReputationRules implements Serializable {
             Duration blockFor,
             Set<String> throttleReasons,
             Set<String> blockReasons,
+            Set<String> neutralReasons,
             List<Rule> rules) {
+        this.neutralReasons = neutralReasons;
         this.minAttempts = minAttempts;
         this.earlyCount = earlyCount;
         this.blockFor = blockFor;
@@ -108,6 +111,7 @@ public final class ReputationRules implements Serializable {
         Duration blockFor = null;
         Set<String> throttleReasons = null;
         Set<String> blockReasons = null;
+        Set<String> neutralReasons = null;
         List<Rule> rules = new ArrayList<>();
         String[] lines = content.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -142,6 +146,10 @@ public final class ReputationRules implements Serializable {
                     once(blockReasons, file, n, w[0]);
                     blockReasons = reasons(w, file, n);
                 }
+                case "neutral-reasons" -> {
+                    once(neutralReasons, file, n, w[0]);
+                    neutralReasons = reasons(w, file, n);
+                }
                 case "*", "tenant", "ip", "ip@site" -> rules.add(rule(w, file, n));
                 default ->
                         throw new RuleFileException(
@@ -150,7 +158,8 @@ public final class ReputationRules implements Serializable {
                                 "\""
                                         + w[0]
                                         + "\" -- expected min-attempts, early-count, block-for,"
-                                        + " throttle-reasons, block-reasons, or a rule starting"
+                                        + " throttle-reasons, block-reasons, neutral-reasons, or a"
+                                        + " rule starting"
                                         + " with a scope: *, tenant, ip or ip@site");
             }
         }
@@ -170,6 +179,7 @@ public final class ReputationRules implements Serializable {
                 blockFor,
                 throttleReasons == null ? Set.of() : throttleReasons,
                 blockReasons == null ? Set.of() : blockReasons,
+                neutralReasons == null ? Set.of() : neutralReasons,
                 List.copyOf(rules));
     }
 
@@ -335,6 +345,14 @@ public final class ReputationRules implements Serializable {
     /** Whether a failure of this bounce reason (sisimai id) is the site slowing us down. */
     public boolean isThrottle(String reason) {
         return reason != null && throttleReasons.contains(reason);
+    }
+
+    /**
+     * Whether a failure of this bounce reason says nothing of reputation: the sender's own mistake,
+     * such as one connection too many, which the delivery job corrects by itself.
+     */
+    public boolean isNeutral(String reason) {
+        return reason != null && neutralReasons.contains(reason);
     }
 
     /** Whether a failure of this bounce reason (sisimai id) is the site refusing us. */

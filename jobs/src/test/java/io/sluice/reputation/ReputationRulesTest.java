@@ -18,7 +18,14 @@ class ReputationRulesTest {
     void theShippedRulesCarryTheReferenceLines() {
         assertThat(RULES.minAttempts()).isEqualTo(2000);
         assertThat(RULES.blockFor()).hasHours(4);
-        assertThat(RULES.isThrottle("toomanyconn")).isTrue();
+        assertThat(RULES.isThrottle("speeding")).isTrue();
+        assertThat(RULES.isThrottle("toomanyconn")).isFalse();
+        assertThat(RULES.isNeutral("toomanyconn")).isTrue();
+        // One connection too many is not the site judging us: it counts toward nothing, while
+        // the same action (throttle) for a rate reply is a throttle.
+        assertThat(Outcomes.of(RULES, "DEFERRED", null, "toomanyconn", "throttle")).isNull();
+        assertThat(Outcomes.of(RULES, "DEFERRED", null, "speeding", "throttle"))
+                .isEqualTo(Counter.THROTTLES);
         assertThat(RULES.isBlock("blocked")).isTrue();
         assertThat(RULES.isBlock("userunknown")).isFalse();
     }
