@@ -39,6 +39,17 @@ class WarmupScenarioITCase {
                         new SimulationRunner.Settings(home.resolve("run"), 72, smtpPort, 2),
                         (done, label) -> {});
 
+        // What the providers refused, by IP and reply: the first thing to read when a step held.
+        run.refusals().stream()
+                .collect(
+                        java.util.stream.Collectors.groupingBy(
+                                r -> r.clientIp() + " " + r.reason(),
+                                java.util.TreeMap::new,
+                                java.util.stream.Collectors.counting()))
+                .forEach((k, n) -> System.out.println("warmup refusals: " + n + " x " + k));
+        run.controls().stream()
+                .filter(c -> c.getType() == io.sluice.schema.ControlType.WARMUP_QUOTA)
+                .forEach(c -> System.out.println("warmup decision: " + c.getReason()));
         assertThat(run.unmet()).as("unmet expectations; quota days %s", run.quotaDays()).isEmpty();
         assertThat(run.all().blocks()).isZero();
         assertThat(run.all().lost()).isZero();
@@ -51,16 +62,23 @@ class WarmupScenarioITCase {
                     .contains("google", "microsoft", "yahoo");
         }
         assertThat(days).noneMatch(SimulationRunner.QuotaDay::over);
-        // Each new IP climbed the plan at Google while healthy (100, then 200 a day), and was
-        // used, not left idle: on some day it carried at least half its quota. (A quota day is
-        // Sluice's, epoch-aligned, so the first one may be a sliver of the run's first day.)
+        // Each new IP climbed the plan at each provider while healthy (100, 200, then 400 a day:
+        // a step needs a healthy day with half its quota used), and was used, not left idle: on
+        // some day it carried at least half its quota. (A quota day is Sluice's, epoch-aligned,
+        // so the first one may be a sliver of the run's first day.) Yahoo-like too, whose "too
+        // many connections" replies once held the warm-up at its first step.
         for (String ip : List.of("127.0.0.12", "127.0.0.13")) {
-            List<SimulationRunner.QuotaDay> google =
-                    days.stream()
-                            .filter(q -> q.ip().equals(ip) && q.site().equals("google"))
-                            .toList();
-            assertThat(google).extracting(SimulationRunner.QuotaDay::quota).contains(100L, 200L);
-            assertThat(google).anyMatch(q -> 2 * q.accepted() >= q.quota());
+            for (String site : List.of("google", "microsoft", "yahoo")) {
+                List<SimulationRunner.QuotaDay> at =
+                        days.stream()
+                                .filter(q -> q.ip().equals(ip) && q.site().equals(site))
+                                .toList();
+                assertThat(at)
+                        .as(ip + " at " + site)
+                        .extracting(SimulationRunner.QuotaDay::quota)
+                        .contains(100L, 200L, 400L);
+                assertThat(at).as(ip + " at " + site).anyMatch(q -> 2 * q.accepted() >= q.quota());
+            }
         }
         // The warm IPs carried what the new ones could not: every message delivered.
         assertThat(run.all().deliveredPercent()).isGreaterThanOrEqualTo(99);
