@@ -94,6 +94,8 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     private transient Counter bounced;
     private transient Counter deferred;
     private transient Counter expiredQueued;
+    private transient ConnectionConcurrency concurrency;
+    private transient Counter connectionLimitLowered;
 
     public SmtpDeliveryFunction(DeliverySettings settings, Clock clock) {
         this(settings, null, clock);
@@ -113,6 +115,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     public void open(OpenContext context) throws Exception {
         MxResolver resolver = new MxResolver(resolver(settings.dnsServer(), settings.dnsTimeout()));
         delivery = new SmtpDelivery(resolver, settings.smtp(), clock);
+        delivery.onRefusedConnection(this::refusedConnection);
         pools = SendingPools.parse(settings.sendingIps(), settings.defaultPool());
         composer = new MimeComposer();
         classifier = BounceClassifier.fromClasspath();
@@ -137,6 +140,9 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         bounced = getRuntimeContext().getMetricGroup().counter("bounced");
         deferred = getRuntimeContext().getMetricGroup().counter("deferred");
         expiredQueued = getRuntimeContext().getMetricGroup().counter("expiredInQueue");
+        concurrency = new ConnectionConcurrency(java.time.Duration.ofMinutes(1));
+        connectionLimitLowered =
+                getRuntimeContext().getMetricGroup().counter("connectionLimitLowered");
         unsigned = getRuntimeContext().getMetricGroup().counter("unsignedMessages");
         dkimKeyErrors = getRuntimeContext().getMetricGroup().counter("dkimKeyChangeErrors");
         appliedDkim = ConcurrentHashMap.newKeySet();
@@ -259,8 +265,37 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         SiteRule rule = rules.at(release.site(), release.sendingIp());
         return new SiteLimits(
                 release.site(),
-                connectionShare(rule.connections(), subtasks),
+                concurrency.limit(
+                        release.sendingIp(), release.site(), ceiling(release), clock.millis()),
                 rule.perConnection());
+    }
+
+    /** The rule's connections for the release's IP at its site, this task's share. */
+    private int ceiling(Release release) {
+        return connectionShare(
+                rules.at(release.site(), release.sendingIp()).connections(), subtasks);
+    }
+
+    /**
+     * Concurrency feedback (ConnectionConcurrency): a new connection the site refused with a 4xx in
+     * its greeting lowers this IP's limit there, which comes back one a minute.
+     */
+    private void refusedConnection(String ip, String site, String mxHost, int code, String reply) {
+        if (rules == null || site == null) {
+            return;
+        }
+        int ceiling = connectionShare(rules.at(site, ip).connections(), subtasks);
+        int limit = concurrency.tooMany(ip, site, ceiling, clock.millis());
+        connectionLimitLowered.inc();
+        LOG.info(
+                "connections from {} to {} lowered to {} (this task's share of the rule: {}) after"
+                        + " {} said: {}",
+                ip,
+                site,
+                limit,
+                ceiling,
+                mxHost,
+                reply);
     }
 
     /**

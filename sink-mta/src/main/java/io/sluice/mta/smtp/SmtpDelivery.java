@@ -47,6 +47,21 @@ public final class SmtpDelivery implements AutoCloseable {
     private final SmtpSettings settings;
     private final Clock clock;
     private final ConnectionPool pool;
+    private volatile RefusalListener refusals = (ip, site, mxHost, code, reply) -> {};
+
+    /**
+     * Told of every new connection a site refused in its greeting or EHLO with a 4xx, failovers to
+     * another MX included: what Postfix's concurrency feedback lowers a destination's concurrency
+     * on. The attempt itself may still succeed on another MX host.
+     */
+    public interface RefusalListener {
+        void refused(String sendingIp, String site, String mxHost, int code, String reply);
+    }
+
+    /** Sets the listener of refused connections (one; the last set wins). */
+    public void onRefusedConnection(RefusalListener listener) {
+        this.refusals = listener;
+    }
 
     public SmtpDelivery(MxResolver resolver, SmtpSettings settings, Clock clock) {
         this.resolver = resolver;
@@ -119,6 +134,9 @@ public final class SmtpDelivery implements AutoCloseable {
                     lastFailure = e.getMessage();
                     lastStage = e.stage;
                     lastCode = e.code;
+                    if (e.code >= 400 && e.code < 500 && limits != null) {
+                        refusals.refused(ip.id(), limits.site(), host.name(), e.code, e.reply);
+                    }
                     continue;
                 } catch (Exception e) {
                     lastFailure =
@@ -304,7 +322,8 @@ public final class SmtpDelivery implements AutoCloseable {
                     code > 0 ? SmtpStage.GREETING : SmtpStage.CONNECT,
                     mxHost
                             + " refused the session: "
-                            + (code > 0 ? code + " " + text : e.getMessage()));
+                            + (code > 0 ? code + " " + text : e.getMessage()),
+                    code > 0 ? code + " " + text : "");
         }
         return new ConnectionPool.Connection(key, transport, mxHost, clock.instant());
     }
@@ -313,11 +332,13 @@ public final class SmtpDelivery implements AutoCloseable {
     private static final class HandshakeFailure extends Exception {
         final int code;
         final SmtpStage stage;
+        final String reply;
 
-        HandshakeFailure(int code, SmtpStage stage, String message) {
+        HandshakeFailure(int code, SmtpStage stage, String message, String reply) {
             super(message, null, false, false);
             this.code = code;
             this.stage = stage;
+            this.reply = reply;
         }
     }
 
