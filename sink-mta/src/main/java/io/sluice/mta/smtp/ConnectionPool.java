@@ -60,14 +60,42 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    /** The open connections of one IP to one site, and the idle ones among them by host. */
+    /**
+     * The open connections of one IP to one site. The cap is the caller's at each borrow, not fixed
+     * at the first: the site's limit moves (concurrency feedback lowers it on refusals), and a
+     * lowered cap takes effect as connections close.
+     */
     static final class SiteSlot {
-        final Semaphore open;
-        final int cap;
+        private int open;
 
-        SiteSlot(int cap) {
-            this.cap = cap;
-            this.open = new Semaphore(cap, true);
+        synchronized boolean tryAcquire(int cap) {
+            if (open < cap) {
+                open++;
+                return true;
+            }
+            return false;
+        }
+
+        synchronized boolean tryAcquire(int cap, long nanos) throws InterruptedException {
+            long deadline = System.nanoTime() + nanos;
+            while (open >= cap) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            open++;
+            return true;
+        }
+
+        synchronized void release() {
+            open--;
+            notifyAll();
+        }
+
+        synchronized int open() {
+            return open;
         }
     }
 
@@ -132,12 +160,11 @@ final class ConnectionPool implements AutoCloseable {
             if (limits != null) {
                 site =
                         sites.computeIfAbsent(
-                                new SiteKey(key.sendingIp(), limits.site()),
-                                k -> new SiteSlot(limits.connections()));
-                if (!site.open.tryAcquire()) {
+                                new SiteKey(key.sendingIp(), limits.site()), k -> new SiteSlot());
+                if (!site.tryAcquire(limits.connections())) {
                     closeIdleOfSite(site);
                     long left = Math.max(0, deadline - System.nanoTime());
-                    if (!site.open.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    if (!site.tryAcquire(limits.connections(), left)) {
                         slot.permits.release();
                         return null;
                     }
@@ -152,7 +179,7 @@ final class ConnectionPool implements AutoCloseable {
             return c;
         } catch (Exception | Error e) {
             if (site != null) {
-                site.open.release();
+                site.release();
             }
             slot.permits.release();
             throw e;
@@ -183,7 +210,7 @@ final class ConnectionPool implements AutoCloseable {
     /** Open connections of {@code sendingIp} to {@code site} (in use or idle), for tests. */
     int openToSite(String sendingIp, String site) {
         SiteSlot s = sites.get(new SiteKey(sendingIp, site));
-        return s == null ? 0 : s.cap - s.open.availablePermits();
+        return s == null ? 0 : s.open();
     }
 
     /** Gives a connection back; it is closed if it may not carry more. */
@@ -227,7 +254,7 @@ final class ConnectionPool implements AutoCloseable {
             SiteSlot site = c.site;
             c.site = null;
             if (site != null) {
-                site.open.release();
+                site.release();
             }
         }
     }
