@@ -5,6 +5,7 @@ import static io.sluice.it.ReputationScenarios.byJob;
 import static io.sluice.it.ReputationScenarios.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.delivery.kafka.Topics;
 import io.sluice.it.ReputationScenarios.Decided;
 import io.sluice.local.LocalStack;
 import io.sluice.reputation.ReputationOptions;
@@ -214,8 +215,8 @@ class IpBlockITCase {
         assertThat(block.event().getSite()).as("every site").isNull();
         assertThat(block.event().getReason())
                 .startsWith("listed on dnsbl.sluice.test (127.0.0.2): listed for a test");
-        // The delivery job reads the decision from the same topic: give it a moment.
-        Thread.sleep(2_000);
+        // The delivery job has read the decision once its group committed past it.
+        ConsumerGroups.awaitCommitted(stack.bootstrapServers(), "sluice-delivery", Topics.CONTROL);
 
         List<SendRequest> mail = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
