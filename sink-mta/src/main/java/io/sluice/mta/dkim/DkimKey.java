@@ -10,17 +10,18 @@ import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.EdECPrivateKeySpec;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -36,25 +37,42 @@ public final class DkimKey {
     private final String domain;
     private final String selector;
     private final DkimAlgorithm algorithm;
-    private final RSAPrivateCrtKey rsa;
-    private final Ed25519PrivateKeyParameters ed25519;
+
+    /** As the JDK's key factories make it: an RSAPrivateCrtKey or an EdECPrivateKey. */
+    private final PrivateKey key;
+
+    private final int rsaBits;
     private final byte[] publicKey;
+
+    /** The key as the chosen provider wants it, made on first use and then reused. */
+    private volatile SignatureProviders.KeySigner signer;
 
     private DkimKey(
             String domain,
             String selector,
             DkimAlgorithm algorithm,
-            RSAPrivateCrtKey rsa,
-            Ed25519PrivateKeyParameters ed25519) {
+            PrivateKey key,
+            int rsaBits,
+            byte[] publicKey) {
         this.domain = normalizeDomain(domain);
         this.selector = selector.toLowerCase(Locale.ROOT);
         if (!this.selector.matches("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_-]+)*")) {
             throw new IllegalArgumentException("selector \"" + selector + "\" is not a DNS label");
         }
         this.algorithm = algorithm;
-        this.rsa = rsa;
-        this.ed25519 = ed25519;
-        this.publicKey = rsa != null ? rsaPublicKey(rsa) : ed25519.generatePublicKey().getEncoded();
+        this.key = key;
+        this.rsaBits = rsaBits;
+        this.publicKey = publicKey;
+    }
+
+    private static DkimKey rsa(String domain, String selector, RSAPrivateCrtKey key) {
+        return new DkimKey(
+                domain,
+                selector,
+                DkimAlgorithm.RSA_SHA256,
+                key,
+                key.getModulus().bitLength(),
+                rsaPublicKey(key));
     }
 
     /**
@@ -101,11 +119,16 @@ public final class DkimKey {
         try {
             AsymmetricKeyParameter params = PrivateKeyFactory.createKey(info);
             if (params instanceof Ed25519PrivateKeyParameters ed) {
-                return new DkimKey(domain, selector, DkimAlgorithm.ED25519_SHA256, null, ed);
+                byte[] seed = ed.getEncoded();
+                try {
+                    return ed25519FromSeed(domain, selector, seed);
+                } finally {
+                    Arrays.fill(seed, (byte) 0);
+                }
             }
             PrivateKey jca = new JcaPEMKeyConverter().getPrivateKey(info);
             if (jca instanceof RSAPrivateCrtKey rsaKey) {
-                return new DkimKey(domain, selector, DkimAlgorithm.RSA_SHA256, rsaKey, null);
+                return rsa(domain, selector, rsaKey);
             }
             throw new IllegalArgumentException(
                     where
@@ -129,18 +152,24 @@ public final class DkimKey {
                             + seed.length
                             + " bytes -- expected 32");
         }
-        return new DkimKey(
-                domain,
-                selector,
-                DkimAlgorithm.ED25519_SHA256,
-                null,
-                new Ed25519PrivateKeyParameters(seed, 0));
+        try {
+            PrivateKey key =
+                    KeyFactory.getInstance("Ed25519")
+                            .generatePrivate(
+                                    new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
+            // The JDK cannot derive the public key from the private one; Bouncy Castle can.
+            byte[] publicKey =
+                    new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
+            return new DkimKey(domain, selector, DkimAlgorithm.ED25519_SHA256, key, 0, publicKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no Ed25519 (Java 15 or later is)", e);
+        }
     }
 
     /** Wraps a JCA key: an {@link RSAPrivateCrtKey} or an {@link EdECPrivateKey}. */
     public static DkimKey of(String domain, String selector, PrivateKey key) {
         if (key instanceof RSAPrivateCrtKey rsaKey) {
-            return new DkimKey(domain, selector, DkimAlgorithm.RSA_SHA256, rsaKey, null);
+            return rsa(domain, selector, rsaKey);
         }
         if (key instanceof EdECPrivateKey ed) {
             byte[] seed =
@@ -151,7 +180,11 @@ public final class DkimKey {
                                                     "Ed25519 key for d="
                                                             + domain
                                                             + " has no extractable seed"));
-            return ed25519FromSeed(domain, selector, seed);
+            try {
+                return ed25519FromSeed(domain, selector, seed);
+            } finally {
+                Arrays.fill(seed, (byte) 0);
+            }
         }
         throw new IllegalArgumentException(
                 "DKIM key for d="
@@ -177,7 +210,7 @@ public final class DkimKey {
 
     /** The RSA modulus size in bits, 0 for Ed25519. */
     public int rsaBits() {
-        return rsa == null ? 0 : rsa.getModulus().bitLength();
+        return rsaBits;
     }
 
     /** The key record to publish at {@code selector._domainkey.domain} (RFC 6376 3.6.1). */
@@ -204,24 +237,28 @@ public final class DkimKey {
 
     /**
      * Signs the canonical header data. RSA hashes it inside PKCS#1 v1.5 signing (RFC 6376 3.3.1);
-     * Ed25519 signs the SHA-256 of it with PureEdDSA (RFC 8463 section 3). Bouncy Castle's Ed25519
-     * is used rather than the JDK's, which is several times slower.
+     * Ed25519 signs the SHA-256 of it with PureEdDSA (RFC 8463 section 3). The provider is the one
+     * {@link SignatureProviders} chose for this JVM.
      */
     byte[] sign(byte[] data) {
+        SignatureProviders.KeySigner s = signer;
+        if (s == null) {
+            // Two threads may both convert the key on first use; either result is the same.
+            s = SignatureProviders.system().signer(algorithm, key);
+            signer = s;
+        }
         try {
-            if (rsa != null) {
-                Signature s = Signature.getInstance("SHA256withRSA");
-                s.initSign(rsa);
-                s.update(data);
-                return s.sign();
-            }
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(data);
-            Ed25519Signer signer = new Ed25519Signer();
-            signer.init(true, ed25519);
-            signer.update(hash, 0, hash.length);
-            return signer.generateSignature();
+            return s.sign(algorithm == DkimAlgorithm.ED25519_SHA256 ? sha256(data) : data);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing with " + this + " failed", e);
+            throw new IllegalStateException("signing with " + this + " by " + s + " failed", e);
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
