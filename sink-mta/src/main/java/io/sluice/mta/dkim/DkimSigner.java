@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,9 +24,21 @@ public final class DkimSigner {
     private final SigningOptions options;
     private final Clock clock;
 
+    /** The names of {@code options.signedHeaders()} in lower case, and which are oversigned. */
+    private final List<String> signedLower;
+
+    private final boolean[] oversigned;
+
     public DkimSigner(SigningOptions options, Clock clock) {
         this.options = options;
         this.clock = clock;
+        this.signedLower =
+                options.signedHeaders().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+        this.oversigned = new boolean[signedLower.size()];
+        for (int i = 0; i < oversigned.length; i++) {
+            String name = signedLower.get(i);
+            oversigned[i] = options.oversignedHeaders().stream().anyMatch(name::equalsIgnoreCase);
+        }
     }
 
     /**
@@ -66,18 +78,32 @@ public final class DkimSigner {
         }
         long now = clock.instant().getEpochSecond();
         List<String> signedNames = signedNames(message);
-        Map<Canonicalization, String> bodyHashes = new EnumMap<>(Canonicalization.class);
+        // Computed once and shared by every signature: the body hash (the costly part for a large
+        // message) and the canonical signed fields; only each DKIM-Signature field differs.
+        String bh = null;
+        String signedFields = null;
         List<String> fields = new ArrayList<>(keys.size());
         for (DkimKey key : keys) {
             if (!options.algorithms().contains(key.algorithm())) {
                 continue;
             }
             refuseWeak(key);
-            String bh =
-                    bodyHashes.computeIfAbsent(
-                            options.bodyCanonicalization(), c -> bodyHash(message.body(), c));
+            if (bh == null) {
+                bh = bodyHash(message.body(), options.bodyCanonicalization());
+                signedFields =
+                        SignedHeaderData.signedFields(
+                                message.headers(), signedNames, options.headerCanonicalization());
+            }
             String template = template(key, now, signedNames, bh);
-            fields.add(complete(message, key, template, options.headerCanonicalization()) + "\r\n");
+            // Our template ends with the empty b= tag.
+            fields.add(
+                    signed(
+                                    key,
+                                    template,
+                                    template.length(),
+                                    signedFields,
+                                    options.headerCanonicalization())
+                            + "\r\n");
         }
         if (fields.isEmpty()) {
             throw new IllegalStateException(
@@ -96,10 +122,17 @@ public final class DkimSigner {
         refuseWeak(key);
         TagList tags = TagList.parse(template.substring(template.indexOf(':') + 1));
         List<String> h = List.of(tags.get("h").orElseThrow().split(":"));
-        byte[] data = SignedHeaderData.of(message.headers(), h, header, template);
+        String signedFields = SignedHeaderData.signedFields(message.headers(), h, header);
+        return signed(key, template, TagList.signatureValue(template)[0], signedFields, header);
+    }
+
+    /** The template with the signature written at {@code at}, where its empty b= value stands. */
+    private static String signed(
+            DkimKey key, String template, int at, String signedFields, Canonicalization header) {
+        byte[] data = SignedHeaderData.of(signedFields, header, template);
         String b = Base64.getEncoder().encodeToString(key.sign(data));
-        int column = lastLineLength(template.substring(0, TagList.signatureValue(template)[0]));
-        return TagList.withSignature(template, fold(b, column));
+        String before = template.substring(0, at);
+        return before + fold(b, lastLineLength(before)) + template.substring(at);
     }
 
     /** The body hash (bh=) of a body under a canonicalization: base64 of SHA-256 (3.7). */
@@ -124,13 +157,15 @@ public final class DkimSigner {
 
     /** h=: each present field once per occurrence, oversigned ones once more (5.4.2, 8.15). */
     private List<String> signedNames(SignableMessage message) {
+        Map<String, Integer> present = new HashMap<>();
+        for (HeaderField h : message.headers()) {
+            present.merge(h.lowerName(), 1, Integer::sum);
+        }
         List<String> names = new ArrayList<>();
-        for (String name : options.signedHeaders()) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            long present = message.count(name);
-            boolean oversign =
-                    options.oversignedHeaders().stream().anyMatch(name::equalsIgnoreCase);
-            for (long i = 0; i < present + (oversign ? 1 : 0); i++) {
+        for (int i = 0; i < signedLower.size(); i++) {
+            String lower = signedLower.get(i);
+            int count = present.getOrDefault(lower, 0) + (oversigned[i] ? 1 : 0);
+            for (int n = 0; n < count; n++) {
                 names.add(lower);
             }
         }

@@ -21,30 +21,56 @@ final class SignedHeaderData {
             List<String> signedNames,
             Canonicalization canonicalization,
             String signatureFieldWithEmptyB) {
+        return of(
+                signedFields(headers, signedNames, canonicalization),
+                canonicalization,
+                signatureFieldWithEmptyB);
+    }
+
+    /**
+     * The signed data from the fields' part made by {@link #signedFields}: a message's signatures
+     * that share h= and c= share that part, and only their own DKIM-Signature field differs.
+     */
+    static byte[] of(
+            String signedFields,
+            Canonicalization canonicalization,
+            String signatureFieldWithEmptyB) {
+        return (signedFields + canonicalization.header(signatureFieldWithEmptyB))
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The canonical fields named in h=, each ending in CRLF, without the DKIM-Signature field. */
+    static String signedFields(
+            List<HeaderField> headers,
+            List<String> signedNames,
+            Canonicalization canonicalization) {
+        String[] lowerNames = new String[headers.size()];
+        for (int i = 0; i < lowerNames.length; i++) {
+            lowerNames[i] = headers.get(i).lowerName();
+        }
         StringBuilder data = new StringBuilder(1024);
         Map<String, Integer> used = new HashMap<>();
         for (String name : signedNames) {
             String key = name.strip().toLowerCase(Locale.ROOT);
             int skip = used.merge(key, 1, Integer::sum) - 1;
-            HeaderField chosen = nthFromBottom(headers, key, skip);
-            if (chosen != null) {
-                data.append(canonicalization.header(chosen));
+            int chosen = nthFromBottom(lowerNames, key, skip);
+            if (chosen >= 0) {
+                data.append(canonicalization.header(headers.get(chosen)));
             }
         }
-        data.append(canonicalization.header(signatureFieldWithEmptyB));
-        return data.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return data.toString();
     }
 
-    private static HeaderField nthFromBottom(List<HeaderField> headers, String name, int n) {
+    private static int nthFromBottom(String[] lowerNames, String name, int n) {
         int seen = 0;
-        for (int i = headers.size() - 1; i >= 0; i--) {
-            if (headers.get(i).lowerName().equals(name)) {
+        for (int i = lowerNames.length - 1; i >= 0; i--) {
+            if (lowerNames[i].equals(name)) {
                 if (seen == n) {
-                    return headers.get(i);
+                    return i;
                 }
                 seen++;
             }
         }
-        return null;
+        return -1;
     }
 }

@@ -4,12 +4,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A DKIM tag=value list (RFC 6376 section 3.2), as found in the DKIM-Signature field and in key
  * records. Values keep their inner folding whitespace; leading and trailing whitespace goes.
  */
 public record TagList(Map<String, String> tags) {
+
+    private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
     public TagList {
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
@@ -30,7 +33,7 @@ public record TagList(Map<String, String> tags) {
                 throw new IllegalArgumentException("tag without '=': \"" + spec.strip() + "\"");
             }
             String name = spec.substring(0, eq).strip();
-            if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+            if (!TAG_NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("bad tag name \"" + name + "\"");
             }
             String value = spec.substring(eq + 1).strip();
@@ -57,12 +60,6 @@ public record TagList(Map<String, String> tags) {
     static String withEmptySignature(String rawField) {
         int[] value = signatureValue(rawField);
         return rawField.substring(0, value[0]) + rawField.substring(value[1]);
-    }
-
-    /** A field whose b= is empty, with {@code b} written into it where b= stands. */
-    static String withSignature(String fieldWithEmptyB, String b) {
-        int at = signatureValue(fieldWithEmptyB)[0];
-        return fieldWithEmptyB.substring(0, at) + b + fieldWithEmptyB.substring(at);
     }
 
     /** Start and end of the b= value in a raw field. */
