@@ -9,6 +9,7 @@ import io.sluice.feedback.FeedbackJob;
 import io.sluice.inbound.InboundServer;
 import io.sluice.inbound.InboundSettings;
 import io.sluice.inbound.KafkaInboundSink;
+import io.sluice.inbound.UnsubscribeServer;
 import io.sluice.reputation.ReputationJob;
 import io.sluice.reputation.ReputationOptions;
 import io.sluice.schema.SchemaVersions;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,6 +192,7 @@ public final class LocalStack implements AutoCloseable {
     private final SimulatedInternet internet;
     private final KafkaInboundSink inboundSink;
     private final InboundServer inbound;
+    private final UnsubscribeServer unsubscribe;
     private final JobClient job;
     private volatile boolean closed;
 
@@ -198,11 +201,13 @@ public final class LocalStack implements AutoCloseable {
             SimulatedInternet internet,
             KafkaInboundSink inboundSink,
             InboundServer inbound,
+            UnsubscribeServer unsubscribe,
             JobClient job) {
         this.broker = broker;
         this.internet = internet;
         this.inboundSink = inboundSink;
         this.inbound = inbound;
+        this.unsubscribe = unsubscribe;
         this.job = job;
     }
 
@@ -212,6 +217,7 @@ public final class LocalStack implements AutoCloseable {
         SimulatedInternet internet = null;
         KafkaInboundSink inboundSink = null;
         InboundServer inbound = null;
+        UnsubscribeServer unsubscribe = null;
         try {
             TopicSetup.ensure(broker.bootstrapServers(), 4);
             InetAddress inboundAddress =
@@ -248,6 +254,10 @@ public final class LocalStack implements AutoCloseable {
                             internet.dns()));
             conf.set(DeliveryOptions.VERP_BOUNCE_DOMAIN, "bounces." + ReturnPaths.FROM_DOMAIN);
             conf.set(DeliveryOptions.VERP_SECRET_KEYS, List.of(verpKey(s.home())));
+            // Every marketing message's List-Unsubscribe names Sluice's endpoint with a signed
+            // token. The public URL is https at an ingress; locally the endpoint serves plain HTTP
+            // beside the inbound server (unsubscribe() gives its address).
+            conf.set(DeliveryOptions.UNSUBSCRIBE_BASE_URL, UNSUBSCRIBE_URL);
             Set<String> bounceDomains = publishInbound(internet, inboundAddress);
             publishSendingIps(internet, conf.get(DeliveryOptions.SENDING_IPS));
             inboundSink =
@@ -265,6 +275,13 @@ public final class LocalStack implements AutoCloseable {
                             DeliveryOptions.verpKeys(conf),
                             inboundSink,
                             Clock.systemUTC());
+            unsubscribe =
+                    UnsubscribeServer.start(
+                            new InetSocketAddress(inboundAddress, 0),
+                            URI.create(UNSUBSCRIBE_URL).getPath(),
+                            DeliveryOptions.verpKeys(conf),
+                            inboundSink.unsubscribes(Topics.FEEDBACK_EVENTS),
+                            Clock.systemUTC());
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             // The three jobs' pipelines in one Flink job: a MiniCluster per job would need a web UI
@@ -277,8 +294,11 @@ public final class LocalStack implements AutoCloseable {
                     DeliveryOptions.verpKeys(conf));
             ReputationJob.build(env, conf, ReputationJob.kafka(conf), Clock.systemUTC());
             JobClient job = env.executeAsync("sluice-local");
-            return new LocalStack(broker, internet, inboundSink, inbound, job);
+            return new LocalStack(broker, internet, inboundSink, inbound, unsubscribe, job);
         } catch (Exception | Error e) {
+            if (unsubscribe != null) {
+                unsubscribe.close();
+            }
             if (inbound != null) {
                 inbound.close();
             }
@@ -294,6 +314,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static final String INBOUND_HOST = "inbound.sluice.test";
+
+    /** The public base URL of the local one-click unsubscribe endpoint (see unsubscribe()). */
+    public static final String UNSUBSCRIBE_URL = "https://unsubscribe.sluice.test/u";
 
     /**
      * Publishes the inbound server: {@code bounces.<domain>} of every sample tenant domain (MX and
@@ -442,6 +465,14 @@ public final class LocalStack implements AutoCloseable {
         return internet;
     }
 
+    /**
+     * Sluice's one-click unsubscribe endpoint (plain HTTP; the links in the mail say {@link
+     * #UNSUBSCRIBE_URL}, which an ingress would map here).
+     */
+    public UnsubscribeServer unsubscribe() {
+        return unsubscribe;
+    }
+
     /** Sluice's inbound SMTP server (out-of-band bounces and complaint reports). */
     public InboundServer inbound() {
         return inbound;
@@ -489,6 +520,7 @@ public final class LocalStack implements AutoCloseable {
         } catch (Exception e) {
             failures.add(e);
         }
+        unsubscribe.close();
         inbound.close();
         inboundSink.close();
         internet.close();

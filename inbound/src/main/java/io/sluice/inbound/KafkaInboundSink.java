@@ -1,15 +1,12 @@
 package io.sluice.inbound;
 
+import io.sluice.schema.AvroBinary;
 import io.sluice.schema.InboundMessage;
 import io.sluice.schema.SchemaVersions;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,25 +42,33 @@ public final class KafkaInboundSink implements InboundSink, AutoCloseable {
     @Override
     public void write(InboundMessage m) throws Exception {
         String key = m.getVerpMessageId() != null ? m.getVerpMessageId() : m.getEnvelopeRecipient();
+        send(topic, key, encode(m));
+    }
+
+    /**
+     * Writes one-click unsubscribes ({@link UnsubscribeServer}) to {@code feedbackTopic} with this
+     * sink's producer, as durably: keyed by message id, like every feedback event.
+     */
+    public UnsubscribeServer.Sink unsubscribes(String feedbackTopic) {
+        return event -> send(feedbackTopic, event.getMessageId(), AvroBinary.encode(event));
+    }
+
+    private void send(String toTopic, String key, byte[] value) throws Exception {
         RecordHeaders headers = new RecordHeaders();
         headers.add(SchemaVersions.HEADER, SchemaVersions.CURRENT.getBytes(StandardCharsets.UTF_8));
         producer.send(
                         new ProducerRecord<>(
-                                topic,
+                                toTopic,
                                 null,
                                 null,
                                 key.getBytes(StandardCharsets.UTF_8),
-                                encode(m),
+                                value,
                                 headers))
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    static byte[] encode(InboundMessage m) throws java.io.IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(m.getContent().remaining() + 256);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new SpecificDatumWriter<>(InboundMessage.class).write(m, encoder);
-        encoder.flush();
-        return out.toByteArray();
+    static byte[] encode(InboundMessage m) {
+        return AvroBinary.encode(m, m.getContent().remaining() + 256);
     }
 
     @Override

@@ -16,12 +16,18 @@ import io.sluice.schema.SuppressionReason;
 import io.sluice.schema.SuppressionScope;
 import io.sluice.sim.smtp.MailboxServer;
 import io.sluice.sim.smtp.ReceivedMessage;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -157,6 +163,74 @@ class FeedbackLoopITCase {
         DeliveryEvent next = last(untilFinal("globex-ray-1"), "globex-ray-1");
         assertThat(next.getType()).isEqualTo(DeliveryEventType.SUPPRESSED);
         assertThat(next.getReason()).contains("hard-bounce (global)");
+    }
+
+    @Test
+    void aOneClickUnsubscribeSuppressesTheRecipientForThatTenantOnly() throws Exception {
+        String reader = "una@outlook.com";
+        send(marketing("acme-una-1", "acme", reader));
+        assertThat(last(untilFinal("acme-una-1"), "acme-una-1").getType())
+                .isEqualTo(DeliveryEventType.DELIVERED);
+
+        // The provider got Sluice's own signed link (not the request's URL), and the POST
+        // marker, both under the DKIM signatures.
+        String headers =
+                headerSection(receivedBy(reader).orElseThrow().data())
+                        .replaceAll("\r\n[ \t]+", " ");
+        String link =
+                headers.lines()
+                        .filter(l -> l.startsWith("List-Unsubscribe:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .replaceAll(".*<(https://[^>]+)>.*", "$1");
+        assertThat(link).startsWith(LocalStack.UNSUBSCRIBE_URL + "/");
+        assertThat(headers).contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+        assertThat(headers.lines().filter(l -> l.startsWith("DKIM-Signature:")))
+                .isNotEmpty()
+                .allSatisfy(
+                        sig ->
+                                assertThat(sig.replaceAll("\\s+", "").toLowerCase(Locale.ROOT))
+                                        .containsPattern("h=[^;]*list-unsubscribe-post"));
+
+        // What a mailbox provider does when the reader clicks its unsubscribe button: POST the
+        // one-click body to the link (through the ingress, here straight to the endpoint).
+        InetSocketAddress endpoint = stack.unsubscribe().address();
+        URI direct =
+                URI.create(
+                        "http://"
+                                + endpoint.getAddress().getHostAddress()
+                                + ":"
+                                + endpoint.getPort()
+                                + URI.create(link).getRawPath());
+        long posted = System.currentTimeMillis();
+        HttpResponse<String> reply =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(direct)
+                                        .header("Content-Type", "application/x-www-form-urlencoded")
+                                        .POST(
+                                                HttpRequest.BodyPublishers.ofString(
+                                                        "List-Unsubscribe=One-Click"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(reply.statusCode()).isEqualTo(200);
+
+        ConsumerRecord<byte[], byte[]> suppression =
+                firstRecord(Topics.SUPPRESSIONS, r -> key(r).equals("tenant:acme:" + reader));
+        SuppressionChange change = TopicReader.decode(suppression.value(), SuppressionChange.class);
+        assertThat(change.getReason()).isEqualTo(SuppressionReason.UNSUBSCRIBE);
+        assertThat(change.getScope()).isEqualTo(SuppressionScope.TENANT);
+        System.out.println(
+                "feedback-loop: one-click unsubscribe POST to tenant suppression on the topic in "
+                        + (suppression.timestamp() - posted)
+                        + " ms");
+
+        awaitSuppressionApplied();
+        send(marketing("acme-una-2", "acme", reader), marketing("globex-una-1", "globex", reader));
+        Map<String, List<DeliveryEvent>> after = untilFinal("acme-una-2", "globex-una-1");
+        assertThat(last(after, "acme-una-2").getType()).isEqualTo(DeliveryEventType.SUPPRESSED);
+        assertThat(last(after, "acme-una-2").getReason()).contains("unsubscribe (tenant:acme)");
+        assertThat(last(after, "globex-una-1").getType()).isEqualTo(DeliveryEventType.DELIVERED);
     }
 
     private static InboundMessage inbound(java.util.function.Predicate<InboundMessage> match) {

@@ -154,7 +154,10 @@ public final class DeliveryJob {
         MessageValidator validator =
                 new MessageValidator(
                         conf.get(DeliveryOptions.MAX_MESSAGE_SIZE).getBytes(),
-                        conf.get(DeliveryOptions.REQUIRE_UNSUBSCRIBE));
+                        // Sluice's own endpoint gives marketing mail its link when the request
+                        // has none.
+                        conf.get(DeliveryOptions.REQUIRE_UNSUBSCRIBE)
+                                && !settings.unsubscribeLinks().sluiceEndpoint());
 
         SingleOutputStreamOperator<Message> messages =
                 env.fromSource(io.requests(), WatermarkStrategy.noWatermarks(), "send-requests")

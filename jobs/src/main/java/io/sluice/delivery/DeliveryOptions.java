@@ -8,6 +8,7 @@ import io.sluice.delivery.send.RetrySchedule;
 import io.sluice.delivery.send.ReturnPaths;
 import io.sluice.delivery.send.SendingPools;
 import io.sluice.delivery.send.SmtpDeliveryFunction;
+import io.sluice.delivery.send.UnsubscribeLinks;
 import io.sluice.delivery.shaping.PoolPolicy;
 import io.sluice.delivery.shaping.ResponseRules;
 import io.sluice.delivery.shaping.ShapingRules;
@@ -292,6 +293,26 @@ public final class DeliveryOptions {
                     .withDescription(
                             "Id of the VERP key that signs new return paths; default the first.");
 
+    public static final ConfigOption<String> UNSUBSCRIBE_BASE_URL =
+            ConfigOptions.key("sluice.unsubscribe.base-url")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Public https URL of Sluice's one-click unsubscribe endpoint (RFC 8058),"
+                                    + " e.g. https://unsubscribe.example.com/u; each marketing message's"
+                                    + " List-Unsubscribe is this URL plus a token signed with"
+                                    + " sluice.verp.secret-keys, and a POST to it suppresses the"
+                                    + " recipient for the tenant. Unset: the request's unsubscribe_url"
+                                    + " is used as given.");
+
+    public static final ConfigOption<String> UNSUBSCRIBE_LISTEN =
+            ConfigOptions.key("sluice.unsubscribe.listen")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "host:port on which the unsubscribe endpoint serves plain HTTP (TLS ends"
+                                    + " at the ingress in front of it); unset: not started.");
+
     public static final ConfigOption<String> DEFAULT_POOL =
             ConfigOptions.key("sluice.default-pool")
                     .stringType()
@@ -421,7 +442,13 @@ public final class DeliveryOptions {
                 retry,
                 c.get(DELIVERY_THREADS),
                 c.get(DKIM_KEYS),
-                returnPaths(c));
+                returnPaths(c),
+                unsubscribeLinks(c));
+    }
+
+    /** The one-click unsubscribe links: Sluice's signed ones when its endpoint is configured. */
+    public static UnsubscribeLinks unsubscribeLinks(Configuration c) {
+        return new UnsubscribeLinks(c.get(UNSUBSCRIBE_BASE_URL), verpKeys(c));
     }
 
     /** Who may send as which domain, verified from DNS (issue #4). */

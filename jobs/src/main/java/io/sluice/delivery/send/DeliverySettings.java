@@ -13,6 +13,7 @@ import java.util.List;
  * @param threads blocking SMTP sessions in flight per task
  * @param dkimKeys domain/selector/pem-path entries of the signing keys
  * @param returnPaths how each message's MAIL FROM is made (VERP at the bounce domain)
+ * @param unsubscribeLinks how each message's one-click unsubscribe URL is made
  */
 public record DeliverySettings(
         String dnsServer,
@@ -23,7 +24,8 @@ public record DeliverySettings(
         RetrySchedule retry,
         int threads,
         List<String> dkimKeys,
-        ReturnPaths returnPaths)
+        ReturnPaths returnPaths,
+        UnsubscribeLinks unsubscribeLinks)
         implements Serializable {
 
     public DeliverySettings {

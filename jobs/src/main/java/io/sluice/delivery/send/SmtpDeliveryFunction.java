@@ -213,7 +213,7 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
                         withFeedbackId(m),
                         m.textBody(),
                         m.htmlBody(),
-                        m.unsubscribeUrl());
+                        settings.unsubscribeLinks().of(m));
         byte[] composed = composer.compose(outbound, now);
         // Signed once a connection is ready, with the keys in force then (applying the DKIM
         // changes this release carries first): a message that waited for a connection slot

@@ -1,17 +1,12 @@
 package io.sluice.sim.feedback;
 
+import io.sluice.schema.AvroBinary;
 import io.sluice.schema.FeedbackEvent;
 import io.sluice.schema.SchemaVersions;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -94,15 +89,7 @@ public final class KafkaEngagementSink implements EngagementSink, AutoCloseable 
     }
 
     static byte[] encode(FeedbackEvent event) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new SpecificDatumWriter<>(FeedbackEvent.class).write(event, encoder);
-            encoder.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return AvroBinary.encode(event);
     }
 
     @Override
