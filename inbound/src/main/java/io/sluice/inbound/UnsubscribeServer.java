@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  *   <li>An unknown, forged or malformed token gets 404 and says nothing about why.
  * </ul>
  *
- * Plain HTTP on {@code sluice.unsubscribe.listen}; TLS ends at the ingress in front of it (the
- * public URL must be https). The JDK's built-in HTTP server is enough for a handful of requests a
- * second per instance and adds no dependency; posts are idempotent, a repeat writes a repeat event
- * that changes nothing.
+ * Plain HTTP on the address it is given; TLS ends at the ingress in front of it (the public URL
+ * must be https). The JDK's built-in HTTP server is enough for a handful of requests a second per
+ * instance and adds no dependency; posts are idempotent, a repeat writes a repeat event that
+ * changes nothing.
  */
 public final class UnsubscribeServer implements AutoCloseable {
 

@@ -305,14 +305,6 @@ public final class DeliveryOptions {
                                     + " recipient for the tenant. Unset: the request's unsubscribe_url"
                                     + " is used as given.");
 
-    public static final ConfigOption<String> UNSUBSCRIBE_LISTEN =
-            ConfigOptions.key("sluice.unsubscribe.listen")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "host:port on which the unsubscribe endpoint serves plain HTTP (TLS ends"
-                                    + " at the ingress in front of it); unset: not started.");
-
     public static final ConfigOption<String> DEFAULT_POOL =
             ConfigOptions.key("sluice.default-pool")
                     .stringType()
