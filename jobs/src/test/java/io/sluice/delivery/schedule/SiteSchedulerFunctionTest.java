@@ -22,6 +22,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,7 +38,9 @@ class SiteSchedulerFunctionTest {
 
     @AfterEach
     void close() throws Exception {
-        harness.close();
+        if (harness != null) {
+            harness.close();
+        }
     }
 
     static KeyedBroadcastOperatorTestHarness<String, ScheduleInput, Control, Release> newHarness(
@@ -211,14 +214,34 @@ class SiteSchedulerFunctionTest {
                                 0,
                                 T0)),
                 T0);
-        // A throttle is remembered, with a timer to forget it when it lapses.
-        assertThat(keyedStateEntries()).isEqualTo(2);
+        // A throttle is remembered (the key's one site value: an index waiting to settle, and
+        // the pacing), with a timer to forget it when it lapses.
+        assertThat(keyedStateEntries()).isEqualTo(1);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void theIndexAndThePacingShareOneValueAndComeBackApart() {
+        byte[] index = {1, 2, 3};
+        byte[] pacing = {9, 8};
+
+        assertThat(SiteSchedulerFunction.join(null, null)).isNull();
+        assertThat(SiteSchedulerFunction.split(null)[0]).isNull();
+        assertThat(SiteSchedulerFunction.split(null)[1]).isNull();
+        byte[][] both = SiteSchedulerFunction.split(SiteSchedulerFunction.join(index, pacing));
+        assertThat(both[0]).isEqualTo(index);
+        assertThat(both[1]).isEqualTo(pacing);
+        byte[][] indexOnly = SiteSchedulerFunction.split(SiteSchedulerFunction.join(index, null));
+        assertThat(indexOnly[0]).isEqualTo(index);
+        assertThat(indexOnly[1]).isNull();
+        byte[][] pacingOnly = SiteSchedulerFunction.split(SiteSchedulerFunction.join(null, pacing));
+        assertThat(pacingOnly[0]).isNull();
+        assertThat(pacingOnly[1]).isEqualTo(pacing);
     }
 
     long keyedStateEntries() {
         var backend = harness.getOperator().getKeyedStateBackend();
-        return java.util.stream.Stream.of("queue-index", "queue", "pacing")
+        return java.util.stream.Stream.of(SiteSchedulerFunction.SITE_STATE, "queue")
                 .mapToLong(s -> backend.getKeys(s, VoidNamespace.INSTANCE).count())
                 .sum();
     }
