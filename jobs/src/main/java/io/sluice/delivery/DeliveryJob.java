@@ -79,6 +79,12 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class DeliveryJob {
 
+    /**
+     * Messages per site-key task waiting for their site: nearly all are keyed at once (a provider
+     * domain or a cached MX answer); a burst to new domains waits here, then backpressure.
+     */
+    private static final int SITE_LOOKUPS_IN_FLIGHT = 1_000;
+
     /** Where the job reads and writes; Kafka in production, and in tests too. */
     public record Endpoints(
             Source<RawRecord, ?, ?> requests,
@@ -243,10 +249,16 @@ public final class DeliveryJob {
                         .name("decode pacing feedback");
 
         DataStream<ScheduleInput> toSchedule =
-                sendable.map(new SiteKeyFunction(siteKeys))
+                AsyncDataStream.unorderedWait(
+                                sendable,
+                                new SiteKeyFunction(
+                                        siteKeys, settings.dnsServer(), settings.dnsTimeout()),
+                                SiteKeyFunction.timeout(settings.dnsTimeout()).toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                SITE_LOOKUPS_IN_FLIGHT)
                         .returns(ScheduleInput.class)
                         .uid("site-key")
-                        .name("site of recipient")
+                        .name("site of recipient (MX)")
                         .union(
                                 feedback.flatMap(new FeedbackFanOut(siteKeys))
                                         .returns(ScheduleInput.class)

@@ -66,6 +66,17 @@ public final class MxResolver {
         return new MxResolver(resolver);
     }
 
+    /**
+     * The route of {@code domain} if a fresh answer is cached, without asking DNS: lets a caller on
+     * a thread that must not wait answer at once and go to DNS elsewhere only on a miss.
+     */
+    public java.util.Optional<Route> cached(String domain) {
+        Cached cached = routes.get(domain.toLowerCase(Locale.ROOT));
+        return cached != null && cached.expires().isAfter(clock.instant())
+                ? java.util.Optional.of(cached.route())
+                : java.util.Optional.empty();
+    }
+
     public Route resolve(String domain) {
         String key = domain.toLowerCase(Locale.ROOT);
         Instant now = clock.instant();
