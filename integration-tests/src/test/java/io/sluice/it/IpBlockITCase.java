@@ -246,6 +246,61 @@ class IpBlockITCase {
                 .isEqualTo(mail.size());
     }
 
+    /**
+     * Issue #6's reaction time: the Gmail-like provider answers one IP's mail with Gmail's "unusual
+     * rate" reply; from the reply that trips the response rule ({@code after=2/1h}, so the second)
+     * to the scheduler applying the lowered pace, through the pacing-feedback topic (ADR 4). The
+     * figure is printed (benchmarks, not tests, judge speed); the test asserts the pace was lowered
+     * for that IP at that site and that no message was lost.
+     */
+    @Test
+    @Order(3)
+    void aRateLimitReplyLowersThatIpsPaceAtThatSite() throws Exception {
+        String ip = "127.0.0.12";
+        MailboxServer gmail = stack.internet().server("gmail-like");
+        try (LogLines pace = LogLines.of(io.sluice.delivery.schedule.SiteSchedulerFunction.class)) {
+            gmail.block(
+                    ip,
+                    "421 4.7.28 [{ip}] Our system has detected an unusual rate of unsolicited mail"
+                            + " originating from your IP address. To protect our users from spam,"
+                            + " mail sent from your IP address has been temporarily rate"
+                            + " limited.");
+            List<SendRequest> mail = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String id = "throttled-" + i;
+                mail.add(request(id, "acme", "reader-" + id + "@gmail.com"));
+            }
+            ReputationScenarios.send(stack, mail);
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (lowered(pace, ip).isEmpty() && Instant.now().isBefore(deadline)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // poll
+            }
+            gmail.unblock(ip);
+            List<LogLines.Line> lowered = lowered(pace, ip);
+            assertThat(lowered).as("a slowdown of %s at google", ip).isNotEmpty();
+            List<BlockReply> replies =
+                    gmail.blockReplies().stream().filter(r -> r.ip().equals(ip)).toList();
+            String line = lowered.get(0).message();
+            System.out.println(
+                    "scheduling: "
+                            + line
+                            + " | first rate-limit reply to the lowered pace: "
+                            + (lowered.get(0).atMillis() - replies.get(0).at().toEpochMilli())
+                            + " ms; "
+                            + replies.size()
+                            + " rate-limit replies in all");
+            assertThat(line).containsPattern("pace x0\\.\\d+");
+            // Refused with a 4xx, so deferred and retried once the provider lets it through.
+            assertDelivered(mail);
+        }
+    }
+
+    private static List<LogLines.Line> lowered(LogLines pace, String ip) {
+        return pace.lines().stream()
+                .filter(l -> l.message().startsWith(ip + " at google: pace x"))
+                .toList();
+    }
+
     private static boolean blocksEverywhere(Decided d, String ip) {
         return byJob(d)
                 && d.event().getType() == ControlType.IP_STATUS

@@ -3,6 +3,8 @@ package io.sluice.delivery.schedule;
 import io.sluice.delivery.ledger.Delivery;
 import io.sluice.delivery.shaping.Control;
 import io.sluice.delivery.shaping.Controls;
+import io.sluice.delivery.shaping.Feedback;
+import io.sluice.delivery.shaping.IpPace;
 import io.sluice.delivery.shaping.QueueIndex;
 import io.sluice.delivery.shaping.QueueStore;
 import io.sluice.delivery.shaping.Release;
@@ -66,6 +68,14 @@ public final class SiteSchedulerFunction
     private transient MapState<Long, Delivery> queue;
     private transient Controls controls;
 
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(SiteSchedulerFunction.class);
+
+    private transient org.apache.flink.metrics.Counter slowdowns;
+
+    /** From the last reply that slowed an IP down to its being applied here; -1 before any. */
+    private transient volatile long lastReactionMillis = -1;
+
     /** Per gauge group, the depth of each key; only the task thread adds groups. */
     private transient Map<String, Map<String, Long>> depthBySite;
 
@@ -83,6 +93,10 @@ public final class SiteSchedulerFunction
                                 new MapStateDescriptor<>(
                                         "queue", Types.LONG, TypeInformation.of(Delivery.class)));
         depthBySite = new HashMap<>();
+        slowdowns = getRuntimeContext().getMetricGroup().counter("paceSlowdowns");
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge("paceReactionMillis", (Gauge<Long>) () -> lastReactionMillis);
     }
 
     @Override
@@ -112,7 +126,15 @@ public final class SiteSchedulerFunction
             throws Exception {
         byte[][] stored = split(siteState.value());
         SitePacing pacing = SitePacing.fromBytes(stored[1]);
-        scheduler.feedback(pacing, in.feedback(), c, now);
+        Feedback f = in.feedback();
+        IpPace was = pacing.ip(f.sendingIp());
+        double factorBefore = was == null ? 1.0 : was.factor();
+        long pausedBefore = was == null ? 0 : was.pausedUntil();
+        scheduler.feedback(pacing, f, c, now);
+        IpPace is = pacing.ip(f.sendingIp());
+        if (is != null && (is.factor() < factorBefore || is.pausedUntil() > pausedBefore)) {
+            slowedDown(f, is, now);
+        }
         byte[] after = pacing.isEmpty() ? null : pacing.toBytes();
         if (Arrays.equals(stored[1], after)) {
             return;
@@ -127,6 +149,25 @@ public final class SiteSchedulerFunction
             }
         }
         write(join(indexBytes, after));
+    }
+
+    /**
+     * A reply made an IP slower at a site (a multiplicative decrease, at most one per decrease gap,
+     * or a pause): logged, counted, and its delay from the reply to here kept as a gauge, the
+     * feedback loop's reaction time (ADR 4: the reply travels through Kafka to every shard).
+     */
+    private void slowedDown(Feedback f, IpPace pace, long now) {
+        long latency = Math.max(0, now - f.atMillis());
+        lastReactionMillis = latency;
+        slowdowns.inc();
+        LOG.info(
+                "{} at {}: pace x{}{} {} ms after the reply: {}",
+                f.sendingIp(),
+                f.site(),
+                String.format(java.util.Locale.ROOT, "%.3g", pace.factor()),
+                pace.pausedUntil() > now ? ", paused " + (pace.pausedUntil() - now) + " ms" : "",
+                latency,
+                f.reply());
     }
 
     @Override
