@@ -164,7 +164,7 @@ public final class SiteSchedulerFunction
                 "{} at {}: pace x{}{} {} ms after the reply: {}",
                 f.sendingIp(),
                 f.site(),
-                String.format(java.util.Locale.ROOT, "%.3g", pace.factor()),
+                String.format(java.util.Locale.ROOT, "%.4f", pace.factor()),
                 pace.pausedUntil() > now ? ", paused " + (pace.pausedUntil() - now) + " ms" : "",
                 latency,
                 f.reply());
