@@ -148,19 +148,37 @@ public final class SuppressionBench {
         harness.setProcessingTime(NOW.toEpochMilli());
 
         System.err.printf(Locale.ROOT, "%s: loading %d addresses%n", name, n);
+        // The updates are made in batches before the clock runs, as the lookups' deliveries are:
+        // the figure is the operator's (keying, the state read and write), not the generator's.
+        int batch = 100_000;
+        double loading = 0;
         long t0 = System.nanoTime();
-        for (long i = 0; i < n; i++) {
-            harness.processElement2(
-                    new StreamRecord<>(
-                            SuppressionUpdate.add(
-                                    Suppression.global(
-                                            address(i), Reason.HARD_BOUNCE, null, NOW, null))));
-            if (i % 5_000_000 == 4_999_999) {
+        for (long from = 0; from < n; from += batch) {
+            int size = (int) Math.min(batch, n - from);
+            List<StreamRecord<SuppressionUpdate>> updates = new ArrayList<>(size);
+            for (long i = from; i < from + size; i++) {
+                updates.add(
+                        new StreamRecord<>(
+                                SuppressionUpdate.add(
+                                        Suppression.global(
+                                                address(i), Reason.HARD_BOUNCE, null, NOW, null))));
+            }
+            long start = System.nanoTime();
+            for (StreamRecord<SuppressionUpdate> u : updates) {
+                harness.processElement2(u);
+            }
+            loading += seconds(start);
+            if ((from + size) % 5_000_000 == 0) {
                 System.err.printf(
-                        Locale.ROOT, "%s: %d loaded, %.0f/s%n", name, i + 1, (i + 1) / seconds(t0));
+                        Locale.ROOT,
+                        "%s: %d loaded, %.0f/s (%.0f s on the clock)%n",
+                        name,
+                        from + size,
+                        (from + size) / loading,
+                        seconds(t0));
             }
         }
-        double loadPerS = n / seconds(t0);
+        double loadPerS = n / loading;
 
         double negativePerS = lookups(harness, n, lookups, false);
         // Fewer: the test harness builds a new serializer for every side-output record (Flink's
