@@ -1,13 +1,6 @@
 package io.sluice.bounce.verp;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The token of a one-click unsubscribe URL (RFC 8058): the message, recipient and tenant it was
@@ -44,9 +37,8 @@ public record UnsubscribeToken(String messageId, String recipient, String tenant
 
     /** The token, signed with the ring's current key. */
     public String encode(VerpKeys keys) {
-        String text = messageId + SEPARATOR + recipient + SEPARATOR + tenant;
-        String body = keys.currentId() + "." + Base32.encode(text.getBytes(StandardCharsets.UTF_8));
-        return body + "." + Base32.encode(mac(keys.currentKey(), body));
+        return SignedToken.encode(
+                keys, LABEL, messageId + SEPARATOR + recipient + SEPARATOR + tenant, MAC_BYTES);
     }
 
     /**
@@ -58,40 +50,14 @@ public record UnsubscribeToken(String messageId, String recipient, String tenant
         if (token == null || token.isEmpty() || token.length() > MAX_LENGTH) {
             return Optional.empty();
         }
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
+        Optional<String> text = SignedToken.decode(keys, LABEL, token, MAC_BYTES);
+        if (text.isEmpty()) {
             return Optional.empty();
         }
-        Optional<byte[]> key = keys.key(parts[0]);
-        Optional<byte[]> presented = Base32.decode(parts[2]);
-        if (key.isEmpty() || presented.isEmpty()) {
-            return Optional.empty();
-        }
-        byte[] expected = mac(key.get(), parts[0] + "." + parts[1]);
-        // Constant time: an early exit would leak how much of a guessed MAC was right.
-        if (!MessageDigest.isEqual(expected, presented.get())) {
-            return Optional.empty();
-        }
-        Optional<byte[]> payload = Base32.decode(parts[1]);
-        if (payload.isEmpty()) {
-            return Optional.empty();
-        }
-        String[] fields = new String(payload.get(), StandardCharsets.UTF_8).split("\n", -1);
+        String[] fields = text.get().split("\n", -1);
         if (fields.length != 3) {
             return Optional.empty();
         }
         return Optional.of(new UnsubscribeToken(fields[0], fields[1], fields[2]));
-    }
-
-    private static byte[] mac(byte[] key, String body) {
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
-            hmac.update((LABEL + SEPARATOR).getBytes(StandardCharsets.US_ASCII));
-            return Arrays.copyOf(hmac.doFinal(body.getBytes(StandardCharsets.US_ASCII)), MAC_BYTES);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            // Every Java 17 runtime ships HmacSHA256, and the ring refuses short keys.
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
     }
 }

@@ -1,14 +1,7 @@
 package io.sluice.bounce.verp;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A VERP return path ({@code b-<key>.<payload>.<mac>@bounces.example.com}) naming the message,
@@ -47,13 +40,10 @@ public record VerpAddress(String messageId, String recipient, String tenant) {
 
     /** The return path for this message and recipient at {@code bounceDomain}. */
     public String encode(VerpKeys keys, String bounceDomain) {
-        String keyId = keys.currentId();
         String text =
                 messageId + SEPARATOR + recipient + (tenant == null ? "" : SEPARATOR + tenant);
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        String body = keyId + "." + Base32.encode(payload);
-        String mac = Base32.encode(mac(keys.currentKey(), body));
-        return PREFIX + body + "." + mac + "@" + bounceDomain;
+        // No label in the MAC: return paths signed before labels existed must keep verifying.
+        return PREFIX + SignedToken.encode(keys, "", text, MAC_BYTES) + "@" + bounceDomain;
     }
 
     /**
@@ -69,40 +59,16 @@ public record VerpAddress(String messageId, String recipient, String tenant) {
         if (!local.startsWith(PREFIX) || local.length() > 1024) {
             return Optional.empty();
         }
-        String[] parts = local.substring(PREFIX.length()).split("\\.", -1);
-        if (parts.length != 3) {
+        Optional<String> text =
+                SignedToken.decode(keys, "", local.substring(PREFIX.length()), MAC_BYTES);
+        if (text.isEmpty()) {
             return Optional.empty();
         }
-        Optional<byte[]> key = keys.key(parts[0]);
-        Optional<byte[]> presented = Base32.decode(parts[2]);
-        if (key.isEmpty() || presented.isEmpty()) {
-            return Optional.empty();
-        }
-        byte[] expected = mac(key.get(), parts[0] + "." + parts[1]);
-        // Constant-time compare: a byte-by-byte early exit would leak the MAC through timing.
-        if (!MessageDigest.isEqual(expected, presented.get())) {
-            return Optional.empty();
-        }
-        Optional<byte[]> payload = Base32.decode(parts[1]);
-        if (payload.isEmpty()) {
-            return Optional.empty();
-        }
-        String[] fields = new String(payload.get(), StandardCharsets.UTF_8).split("\n", -1);
+        String[] fields = text.get().split("\n", -1);
         if (fields.length < 2 || fields.length > 3) {
             return Optional.empty();
         }
         return Optional.of(
                 new VerpAddress(fields[0], fields[1], fields.length == 3 ? fields[2] : null));
-    }
-
-    private static byte[] mac(byte[] key, String body) {
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Arrays.copyOf(hmac.doFinal(body.getBytes(StandardCharsets.US_ASCII)), MAC_BYTES);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            // Every Java 17 runtime ships HmacSHA256 (JCA standard names), and keys are non-empty.
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
     }
 }
