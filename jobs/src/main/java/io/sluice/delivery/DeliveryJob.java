@@ -25,6 +25,7 @@ import io.sluice.delivery.shaping.Control;
 import io.sluice.delivery.shaping.Feedback;
 import io.sluice.delivery.shaping.Release;
 import io.sluice.delivery.shaping.SiteScheduler;
+import io.sluice.delivery.state.SluiceRocksDbOptions;
 import io.sluice.delivery.suppression.DomainSuppressionFunction;
 import io.sluice.delivery.suppression.FeedbackSuppressions;
 import io.sluice.delivery.suppression.HardBounces;
@@ -47,6 +48,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -150,6 +152,8 @@ public final class DeliveryJob {
         // Most state lookups miss (a new message id, an address not suppressed): bloom filters let
         // RocksDB answer those without reading a block from disk (ADR 0003).
         c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        // ... and a bloom filter on the memtables, where a get looks first (SluiceRocksDbOptions).
+        c.set(RocksDBOptions.OPTIONS_FACTORY, SluiceRocksDbOptions.class.getName());
         c.addAll(conf);
         return StreamExecutionEnvironment.getExecutionEnvironment(c);
     }

@@ -93,6 +93,9 @@ public final class SuppressionBench {
                 new EmbeddedRocksDBStateBackend(true)
                         .configure(conf, SuppressionBench.class.getClassLoader());
         rocks.setDbStoragePath(work.resolve("rocksdb").toAbsolutePath().toString());
+        if (!Boolean.getBoolean("bench.no-memtable-bloom")) {
+            rocks.setRocksDBOptions(new io.sluice.delivery.state.SluiceRocksDbOptions());
+        }
         Figures rocksdb = run("rocksdb + bloom", rocks, n, lookups, work);
         System.out.println(
                 "RocksDB: bloom filters on, "
