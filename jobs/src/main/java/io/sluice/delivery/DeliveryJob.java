@@ -154,6 +154,9 @@ public final class DeliveryJob {
         c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         // ... and a bloom filter on the memtables, where a get looks first (SluiceRocksDbOptions).
         c.set(RocksDBOptions.OPTIONS_FACTORY, SluiceRocksDbOptions.class.getName());
+        // Filters in 4 KB partitions: a full filter of a large SST file is bigger than a shard of
+        // the block cache, so it was read again for every lookup (bench/suppression past ~7M).
+        c.set(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS, true);
         c.addAll(conf);
         return StreamExecutionEnvironment.getExecutionEnvironment(c);
     }
