@@ -125,24 +125,6 @@ class BodyCanonicalizationTest {
     }
 
     private static MessageDigest recorder(ByteArrayOutputStream captured) {
-        return new MessageDigest("record") {
-            @Override
-            protected void engineUpdate(byte input) {
-                captured.write(input);
-            }
-
-            @Override
-            protected void engineUpdate(byte[] input, int offset, int len) {
-                captured.write(input, offset, len);
-            }
-
-            @Override
-            protected byte[] engineDigest() {
-                return new byte[0];
-            }
-
-            @Override
-            protected void engineReset() {}
-        };
+        return new RecordingDigest(captured);
     }
 }

@@ -77,26 +77,7 @@ class CanonicalizationVectorsTest {
     /** The canonical body as text, captured through a digest stand-in that records the bytes. */
     private static String canonical(Canonicalization c, String body) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        MessageDigest recorder =
-                new MessageDigest("record") {
-                    @Override
-                    protected void engineUpdate(byte input) {
-                        captured.write(input);
-                    }
-
-                    @Override
-                    protected void engineUpdate(byte[] input, int offset, int len) {
-                        captured.write(input, offset, len);
-                    }
-
-                    @Override
-                    protected byte[] engineDigest() {
-                        return new byte[0];
-                    }
-
-                    @Override
-                    protected void engineReset() {}
-                };
+        MessageDigest recorder = new RecordingDigest(captured);
         c.digestBody(body.getBytes(StandardCharsets.ISO_8859_1), recorder);
         return captured.toString(StandardCharsets.ISO_8859_1);
     }
