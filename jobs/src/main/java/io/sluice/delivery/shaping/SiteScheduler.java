@@ -307,11 +307,15 @@ public final class SiteScheduler implements Serializable {
             if (at <= now) {
                 return new Choice(lane.sticky, now);
             }
-            if (stoppedUntil(site, lane.sticky, pacing, c, now) <= now) {
-                // Paced, not stopped: a retry waits for its own IP rather than be greylisted anew.
+            if (stoppedUntil(site, lane.sticky, pacing, c, now) <= now
+                    && !slowed(pacing, lane.sticky)) {
+                // Paced at its full rate, not stopped: a retry waits for its own IP rather than be
+                // greylisted anew.
                 return new Choice(null, at);
             }
-            // Stopped there (paused, blocked, quota used): the rest of the pool takes over.
+            // Stopped there (paused, blocked, quota used) or slowed by the site's throttle replies
+            // (a 10/min limit would hold every retry of the lane minutes behind the others): the
+            // rest of the pool takes over.
         }
         int n = ips.size();
         int start = Math.floorMod(index.ipCursor, n);
@@ -343,6 +347,12 @@ public final class SiteScheduler implements Serializable {
     private long quota(Controls c, String site, String ip, long now) {
         long quota = c.quota(site, ip, now);
         return quota < 0 && pools.isNew(ip) && !c.everHadQuota(site, ip) ? 0 : quota;
+    }
+
+    /** Whether the site's throttle replies have lowered {@code ip}'s pace below its rule's rate. */
+    private static boolean slowed(SitePacing pacing, String ip) {
+        IpPace pace = pacing.ip(ip);
+        return pace != null && pace.factor < 1.0;
     }
 
     /** When {@code ip} may next send to the site: its pause, its quota's day, its GCRA token. */

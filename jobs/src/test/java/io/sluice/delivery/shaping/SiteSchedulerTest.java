@@ -258,6 +258,75 @@ public class SiteSchedulerTest {
                 .isCloseTo(limited + 0.1, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    /** {@code n} message ids whose retries stick to {@code ip} in the two-IP shared pool. */
+    static List<String> stickingTo(String ip, int n) {
+        PoolPolicy pools =
+                PoolPolicy.of(
+                        List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"),
+                        List.of(),
+                        "shared");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; ids.size() < n; i++) {
+            if (pools.sticky("shared", "r" + i).equals(ip)) {
+                ids.add("r" + i);
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void aRetryWaitsForItsOwnIpWhileThatIpIsOnlyPacedAtItsFullRate() {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        String retry = stickingTo(A, 1).get(0);
+        scheduler.enqueue(
+                index, store, delivery(retry, "acme", Priority.MARKETING, null, 2), controls, T0);
+        enqueue("m0", "acme", Priority.MARKETING);
+        enqueue("m1", "acme", Priority.MARKETING);
+        enqueue("m2", "acme", Priority.MARKETING);
+
+        drain(T0);
+
+        // A at its full 10/s: the retry leaves from A (greylisting keys on the IP), new mail from
+        // both.
+        assertThat(released)
+                .filteredOn(r -> r.delivery().message().messageId().equals(retry))
+                .extracting(Release::sendingIp)
+                .containsExactly(A);
+    }
+
+    @Test
+    void aRetryLeavesFromAnotherIpOfThePoolWhenItsOwnWasSlowedByThrottleReplies() {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        // KumoMTA's default automation for this reply: 1/min for 90 minutes
+        feedback(
+                A,
+                Kind.REPLY,
+                "421 4.7.0 Messages from 192.0.2.1 temporarily deferred due to user complaints",
+                BounceAction.THROTTLE,
+                T0 + 10);
+        for (String id : stickingTo(A, 3)) {
+            scheduler.enqueue(
+                    index,
+                    store,
+                    delivery(id, "acme", Priority.MARKETING, null, 2),
+                    controls,
+                    T0 + 20);
+        }
+
+        List<Long> times = drain(T0 + 20);
+
+        // Waiting for A at 1/min would take two minutes: A sends one at its lowered pace, B the
+        // others, all within 300 ms.
+        assertThat(released.subList(1, released.size()))
+                .extracting(Release::sendingIp)
+                .containsExactlyInAnyOrder(A, B, B);
+        assertThat(times.subList(1, times.size())).allMatch(t -> t <= 300);
+    }
+
     @Test
     void aRetryAfterHintPausesTheIpForThatLong() {
         enqueue("m0", "acme", Priority.MARKETING);
