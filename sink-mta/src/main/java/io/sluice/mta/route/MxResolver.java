@@ -77,6 +77,14 @@ public final class MxResolver {
                 : java.util.Optional.empty();
     }
 
+    /**
+     * The route of {@code domain} if the route cache holds it unexpired, without asking DNS: the
+     * non-blocking SMTP client takes it on the spot and sends only misses to a resolving thread.
+     */
+    public java.util.Optional<Route> cachedRoute(String domain) {
+        return cached(domain).map(this::reshuffled);
+    }
+
     public Route resolve(String domain) {
         String key = domain.toLowerCase(Locale.ROOT);
         Instant now = clock.instant();

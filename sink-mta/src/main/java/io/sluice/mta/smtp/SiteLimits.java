@@ -7,8 +7,14 @@ package io.sluice.mta.smtp;
  *
  * @param site the site name (domains grouped by MX provider); connections are counted per IP and
  *     site, whichever MX host of the site they go to
+ * @param tlsRequired the site's policy requires TLS: a host that does not offer STARTTLS is not
+ *     sent to (the non-blocking client)
  */
-public record SiteLimits(String site, int connections, int perConnection) {
+public record SiteLimits(String site, int connections, int perConnection, boolean tlsRequired) {
+
+    public SiteLimits(String site, int connections, int perConnection) {
+        this(site, connections, perConnection, false);
+    }
 
     public SiteLimits {
         if (connections < 1 || perConnection < 1) {

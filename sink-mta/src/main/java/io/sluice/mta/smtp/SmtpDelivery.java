@@ -16,7 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -29,12 +33,14 @@ import org.eclipse.angus.mail.util.MailConnectException;
  * connection bound to the sending IP (opening one if needed, failing over to the next address and
  * the next MX when a connection or handshake fails), and runs the SMTP transaction. Every outcome,
  * including DNS and connection failures, comes back as an {@link AttemptResult}; nothing throws.
- * Blocking; callers run it on their own threads. Thread-safe.
+ * Blocking; callers run it on their own threads, or {@link #deliverAsync} runs it on this client's
+ * bounded pool of threads. Thread-safe. Kept beside {@link AsyncSmtpDelivery} for comparison (ADR
+ * 0005; {@code sluice.smtp.client: angus}).
  *
  * <p>The SMTP conversation itself is Angus Mail's client. It reports the reply of the failing
  * command through its exception types, which is enough to tell the stage (MAIL, RCPT, DATA).
  */
-public final class SmtpDelivery implements AutoCloseable {
+public final class SmtpDelivery implements SmtpClient {
 
     /**
      * Parses the ready-made bytes back into a message for Angus Mail to send. A Session loads its
@@ -48,6 +54,8 @@ public final class SmtpDelivery implements AutoCloseable {
     private final Clock clock;
     private final ConnectionPool pool;
     private volatile RefusalListener refusals = (ip, site, mxHost, code, reply) -> {};
+    private final int threads;
+    private ExecutorService callers;
 
     /**
      * Told of every new connection a site refused in its greeting or EHLO with a 4xx, failovers to
@@ -59,21 +67,62 @@ public final class SmtpDelivery implements AutoCloseable {
     }
 
     /** Sets the listener of refused connections (one; the last set wins). */
+    @Override
     public void onRefusedConnection(RefusalListener listener) {
         this.refusals = listener;
     }
 
     public SmtpDelivery(MxResolver resolver, SmtpSettings settings, Clock clock) {
+        this(resolver, settings, clock, 64);
+    }
+
+    /**
+     * @param threads blocking sessions at once for {@link #deliverAsync}
+     */
+    public SmtpDelivery(MxResolver resolver, SmtpSettings settings, Clock clock, int threads) {
+        this.threads = threads;
         this.resolver = resolver;
         this.settings = settings;
         this.clock = clock;
         this.pool = new ConnectionPool(settings, clock);
     }
 
+    /** Runs {@link #deliver} on this client's pool of {@code threads} threads, one per session. */
+    @Override
+    public CompletableFuture<AttemptResult> deliverAsync(
+            String envelopeFrom,
+            String recipient,
+            java.util.function.Supplier<byte[]> mime,
+            SendingIp ip,
+            SiteLimits limits) {
+        try {
+            return CompletableFuture.supplyAsync(
+                    () -> deliver(envelopeFrom, recipient, mime, ip, limits), callers());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private synchronized ExecutorService callers() {
+        if (callers == null) {
+            AtomicInteger n = new AtomicInteger();
+            callers =
+                    Executors.newFixedThreadPool(
+                            threads,
+                            r -> {
+                                Thread t = new Thread(r, "smtp-angus-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+        }
+        return callers;
+    }
+
     /**
      * @param envelopeFrom the return path (MAIL FROM)
      * @param mime the message as it goes on the wire, CRLF line ends, signed if it is to be
      */
+    @Override
     public AttemptResult deliver(String envelopeFrom, String recipient, byte[] mime, SendingIp ip) {
         return deliver(envelopeFrom, recipient, mime, ip, null);
     }
@@ -82,6 +131,7 @@ public final class SmtpDelivery implements AutoCloseable {
      * @param limits what the recipient's site allows the sending IP (connections open at once,
      *     messages per connection); null for only the settings' own limits
      */
+    @Override
     public AttemptResult deliver(
             String envelopeFrom, String recipient, byte[] mime, SendingIp ip, SiteLimits limits) {
         return deliver(envelopeFrom, recipient, () -> mime, ip, limits);
@@ -360,6 +410,11 @@ public final class SmtpDelivery implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (callers != null) {
+                callers.shutdownNow();
+            }
+        }
         pool.close();
     }
 }

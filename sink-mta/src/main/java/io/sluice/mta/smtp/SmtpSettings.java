@@ -11,6 +11,9 @@ import java.time.Duration;
  * @param maxMessagesPerConnection a connection is closed and reopened after this many messages
  * @param maxConnectionsPerHost cap on simultaneous connections from one sending IP to one MX host
  * @param idleTimeout an unused connection is closed after this long
+ * @param startTls use STARTTLS when the server offers it (opportunistic, RFC 3207)
+ * @param tlsRequired never send in clear: a server that does not offer STARTTLS fails the attempt
+ *     temporarily (the non-blocking client; sites can require it too, {@link SiteLimits})
  */
 public record SmtpSettings(
         int port,
@@ -20,8 +23,31 @@ public record SmtpSettings(
         int maxMessagesPerConnection,
         int maxConnectionsPerHost,
         Duration idleTimeout,
-        boolean startTls)
+        boolean startTls,
+        boolean tlsRequired)
         implements java.io.Serializable {
+
+    /** Settings with TLS opportunistic (when {@code startTls}), never required. */
+    public SmtpSettings(
+            int port,
+            Duration connectTimeout,
+            Duration commandTimeout,
+            Duration dataEndTimeout,
+            int maxMessagesPerConnection,
+            int maxConnectionsPerHost,
+            Duration idleTimeout,
+            boolean startTls) {
+        this(
+                port,
+                connectTimeout,
+                commandTimeout,
+                dataEndTimeout,
+                maxMessagesPerConnection,
+                maxConnectionsPerHost,
+                idleTimeout,
+                startTls,
+                false);
+    }
 
     public static SmtpSettings defaults() {
         return new SmtpSettings(
@@ -44,6 +70,34 @@ public record SmtpSettings(
                 maxMessagesPerConnection,
                 maxConnectionsPerHost,
                 idleTimeout,
-                startTls);
+                startTls,
+                tlsRequired);
+    }
+
+    /** These settings with every SMTP time-out (not the connect time-out) set to {@code t}. */
+    public SmtpSettings withCommandTimeouts(Duration t) {
+        return new SmtpSettings(
+                port,
+                connectTimeout,
+                t,
+                t,
+                maxMessagesPerConnection,
+                maxConnectionsPerHost,
+                idleTimeout,
+                startTls,
+                tlsRequired);
+    }
+
+    public SmtpSettings withTlsRequired(boolean required) {
+        return new SmtpSettings(
+                port,
+                connectTimeout,
+                commandTimeout,
+                dataEndTimeout,
+                maxMessagesPerConnection,
+                maxConnectionsPerHost,
+                idleTimeout,
+                startTls,
+                required);
     }
 }
