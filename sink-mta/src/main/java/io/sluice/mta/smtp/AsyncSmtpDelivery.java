@@ -196,6 +196,12 @@ public final class AsyncSmtpDelivery implements SmtpClient {
             this.start = clock.instant();
         }
 
+        /**
+         * The result of a transaction, held until the connection is back in the pool (after RSET
+         * when one is needed), so the next message finds it there.
+         */
+        AttemptResult held;
+
         void done(
                 Outcome outcome,
                 SmtpStage stage,
@@ -204,22 +210,51 @@ public final class AsyncSmtpDelivery implements SmtpClient {
                 String text,
                 String mxHost,
                 boolean tls) {
-            result.complete(
-                    new AttemptResult(
-                            outcome,
-                            stage,
-                            code,
-                            enhanced,
-                            text,
-                            mxHost,
-                            ip.id(),
-                            Duration.between(start, clock.instant()),
-                            tls));
+            result.complete(make(outcome, stage, code, enhanced, text, mxHost, tls));
+        }
+
+        void hold(
+                Outcome outcome,
+                SmtpStage stage,
+                int code,
+                String enhanced,
+                String text,
+                String mxHost,
+                boolean tls) {
+            if (held == null) {
+                held = make(outcome, stage, code, enhanced, text, mxHost, tls);
+            }
+        }
+
+        /** Gives the connection back, then completes the attempt with the held result. */
+        void finish(SmtpSession s, boolean reusable) {
+            pool.release(s, reusable);
+            result.complete(held);
+        }
+
+        AttemptResult make(
+                Outcome outcome,
+                SmtpStage stage,
+                int code,
+                String enhanced,
+                String text,
+                String mxHost,
+                boolean tls) {
+            return (new AttemptResult(
+                    outcome,
+                    stage,
+                    code,
+                    enhanced,
+                    text,
+                    mxHost,
+                    ip.id(),
+                    Duration.between(start, clock.instant()),
+                    tls));
         }
 
         void reply(SmtpSession s, SmtpResponse r, SmtpStage stage) {
             String text = textOf(r);
-            done(
+            hold(
                     AttemptResult.outcomeOf(r.code()),
                     stage,
                     r.code(),
@@ -231,7 +266,8 @@ public final class AsyncSmtpDelivery implements SmtpClient {
 
         /** Refused here, before anything of the transaction went: a permanent failure. */
         void refuse(SmtpSession s, SmtpStage stage, String enhanced, String why) {
-            done(Outcome.PERMANENT_FAILURE, stage, 0, enhanced, why, s.mxHost, s.tls);
+            hold(Outcome.PERMANENT_FAILURE, stage, 0, enhanced, why, s.mxHost, s.tls);
+            finish(s, true);
         }
     }
 
@@ -589,7 +625,6 @@ public final class AsyncSmtpDelivery implements SmtpClient {
         boolean utf8From = !isAscii(from);
         boolean utf8Rcpt = !isAscii(rcpt);
         if ((utf8From || utf8Rcpt) && !x.smtpUtf8()) {
-            pool.release(s, true);
             a.refuse(
                     s,
                     utf8From ? SmtpStage.MAIL : SmtpStage.RCPT,
@@ -602,7 +637,6 @@ public final class AsyncSmtpDelivery implements SmtpClient {
         }
         MessageBody.Scan scan = MessageBody.scan(mime);
         if (x.maxSize() > 0 && mime.length > x.maxSize()) {
-            pool.release(s, true);
             a.refuse(
                     s,
                     SmtpStage.MAIL,
@@ -617,7 +651,6 @@ public final class AsyncSmtpDelivery implements SmtpClient {
             return;
         }
         if (scan.longestLine() > MessageBody.MAX_LINE) {
-            pool.release(s, true);
             a.refuse(
                     s,
                     SmtpStage.DATA,
@@ -628,7 +661,6 @@ public final class AsyncSmtpDelivery implements SmtpClient {
             return;
         }
         if (scan.eightBit() && !x.eightBitMime()) {
-            pool.release(s, true);
             a.refuse(
                     s,
                     SmtpStage.MAIL,
@@ -718,13 +750,13 @@ public final class AsyncSmtpDelivery implements SmtpClient {
             SmtpStage stage,
             int expectedClass,
             boolean cleanUp) {
-        if (a.result.isDone()) {
+        if (a.held != null) {
             return false;
         }
         if (f.isCompletedExceptionally()) {
             lost(s, a, f, stage);
             if (cleanUp) {
-                pool.release(s, false);
+                a.finish(s, false);
             }
             return false;
         }
@@ -748,7 +780,7 @@ public final class AsyncSmtpDelivery implements SmtpClient {
         } catch (CompletionException e) {
             why = unwrap(e).getMessage();
         }
-        a.done(
+        a.hold(
                 Outcome.TEMPORARY_FAILURE,
                 stage,
                 0,
@@ -763,9 +795,9 @@ public final class AsyncSmtpDelivery implements SmtpClient {
      * 4.1.1.5); a 421, a lost connection or a failed RSET closes it.
      */
     private void afterFailure(SmtpSession s, Attempt a, boolean dataOpen) {
-        AttemptResult r = a.result.getNow(null);
+        AttemptResult r = a.held;
         if (!s.isOpen() || r == null || r.replyCode() == 0 || r.replyCode() == 421) {
-            pool.release(s, false);
+            a.finish(s, false);
             return;
         }
         if (dataOpen) {
@@ -777,7 +809,7 @@ public final class AsyncSmtpDelivery implements SmtpClient {
         CompletableFuture<SmtpResponse> rset =
                 s.send(SmtpRequests.rset(), SmtpStage.MAIL, command());
         s.channel.flush();
-        rset.whenComplete((reply, e) -> pool.release(s, e == null && reply.code() == 250));
+        rset.whenComplete((reply, e) -> a.finish(s, e == null && reply.code() == 250));
     }
 
     private void body(SmtpSession s, Attempt a, byte[] mime, MessageBody.Scan scan) {
@@ -807,7 +839,7 @@ public final class AsyncSmtpDelivery implements SmtpClient {
                         if (written[0]) {
                             // RFC 5321 section 4.1.1.4 and RFC 1047: the server may have taken
                             // the message; a retry may duplicate it, a success would be a lie.
-                            a.done(
+                            a.hold(
                                     Outcome.TEMPORARY_FAILURE,
                                     SmtpStage.DATA_END,
                                     0,
@@ -821,7 +853,7 @@ public final class AsyncSmtpDelivery implements SmtpClient {
                                     s.mxHost,
                                     s.tls);
                         } else {
-                            a.done(
+                            a.hold(
                                     Outcome.TEMPORARY_FAILURE,
                                     SmtpStage.DATA,
                                     0,
@@ -833,13 +865,13 @@ public final class AsyncSmtpDelivery implements SmtpClient {
                                     s.mxHost,
                                     s.tls);
                         }
-                        pool.release(s, false);
+                        a.finish(s, false);
                         return;
                     }
                     a.reply(s, r, SmtpStage.DATA_END);
                     if (r.code() / 100 == 2) {
                         s.messages++;
-                        pool.release(s, true);
+                        a.finish(s, true);
                     } else {
                         afterFailure(s, a, false);
                     }

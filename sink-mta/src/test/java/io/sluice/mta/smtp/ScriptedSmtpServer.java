@@ -1,0 +1,297 @@
+package io.sluice.mta.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A small SMTP server for protocol tests, written on plain sockets so that it shows what went over
+ * the wire: which commands arrived together in one read (PIPELINING), the raw DATA bytes
+ * (dot-stuffing), the client's address and EHLO name. It advertises the extensions it is given and
+ * misbehaves by address prefix: a sender {@code mail451-...} gets 451 at MAIL; a recipient {@code
+ * rcpt550-...}, {@code data554-...}, {@code end451-...} the code at RCPT, DATA or the final dot;
+ * {@code drop-after-dot-...} a closed connection instead of the final reply; {@code
+ * silent-after-dot-...} no reply at all.
+ */
+final class ScriptedSmtpServer implements AutoCloseable {
+
+    private static final Pattern SCRIPTED = Pattern.compile("^<?(mail|rcpt|data|end)(\\d{3})-");
+
+    /** What one connection saw. */
+    static final class Session {
+        final InetAddress client;
+        volatile String ehlo;
+        final List<String> commands = new CopyOnWriteArrayList<>();
+
+        /** The commands of each read, for reads that held any. */
+        final List<List<String>> reads = new CopyOnWriteArrayList<>();
+
+        /** The DATA content of each accepted message as it arrived (dot-stuffed). */
+        final List<byte[]> messages = new CopyOnWriteArrayList<>();
+
+        volatile boolean ended;
+
+        Session(InetAddress client) {
+            this.client = client;
+        }
+    }
+
+    private final ServerSocket socket;
+    private final String greeting;
+    private final List<String> extensions;
+    final List<Session> sessions = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param extensions the EHLO keywords to advertise, e.g. "PIPELINING", "SIZE 1000"
+     */
+    ScriptedSmtpServer(InetAddress address, String greeting, String... extensions)
+            throws IOException {
+        this.socket = new ServerSocket(0, 50, address);
+        this.greeting = greeting;
+        this.extensions = List.of(extensions);
+        Thread t = new Thread(this::acceptLoop, "scripted-smtp-" + address.getHostAddress());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    ScriptedSmtpServer(InetAddress address, String... extensions) throws IOException {
+        this(address, "220 scripted.test ESMTP", extensions);
+    }
+
+    int port() {
+        return socket.getLocalPort();
+    }
+
+    /** Every command of every session, in order. */
+    List<String> commands() {
+        List<String> all = new ArrayList<>();
+        sessions.forEach(s -> all.addAll(s.commands));
+        return all;
+    }
+
+    private void acceptLoop() {
+        while (!socket.isClosed()) {
+            try {
+                Socket s = socket.accept();
+                Thread t = new Thread(() -> session(s), "scripted-smtp-session");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void session(Socket s) {
+        Session rec = new Session(s.getInetAddress());
+        sessions.add(rec);
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
+            out.write((greeting + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            new Conversation(rec, in, out).run();
+        } catch (IOException e) {
+            // the client went away
+        } finally {
+            rec.ended = true;
+        }
+    }
+
+    /** The command loop of one session. */
+    private final class Conversation {
+        final Session rec;
+        final InputStream in;
+        final OutputStream out;
+        final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ByteArrayOutputStream data;
+        String sender;
+        final List<String> recipients = new ArrayList<>();
+
+        Conversation(Session rec, InputStream in, OutputStream out) {
+            this.rec = rec;
+            this.in = in;
+            this.out = out;
+        }
+
+        void run() throws IOException {
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                List<String> read = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    line.write(buf[i]);
+                    if (buf[i] != '\n' || line.size() < 2) {
+                        continue;
+                    }
+                    byte[] l = line.toByteArray();
+                    line.reset();
+                    if (data != null) {
+                        if (!dataLine(l)) {
+                            return;
+                        }
+                        continue;
+                    }
+                    String command = new String(l, 0, l.length - 2, StandardCharsets.UTF_8);
+                    read.add(command);
+                    rec.commands.add(command);
+                    if (!command(command)) {
+                        out.flush();
+                        return;
+                    }
+                }
+                if (!read.isEmpty()) {
+                    rec.reads.add(read);
+                }
+                out.flush();
+            }
+        }
+
+        /** Handles one line of message content; false to end the session. */
+        boolean dataLine(byte[] l) throws IOException {
+            if (l.length == 3 && l[0] == '.') {
+                byte[] message = data.toByteArray();
+                data = null;
+                String rcpt = recipients.isEmpty() ? "" : recipients.get(0);
+                if (rcpt.startsWith("drop-after-dot-")) {
+                    return false;
+                }
+                if (rcpt.startsWith("silent-after-dot-")) {
+                    in.readAllBytes(); // no reply ever; wait for the client to give up
+                    return false;
+                }
+                Integer code = scripted("end", rcpt);
+                if (code != null) {
+                    reply(code, "end of data");
+                } else {
+                    rec.messages.add(message);
+                    reply("250 2.0.0 queued");
+                }
+                sender = null;
+                recipients.clear();
+                return true;
+            }
+            data.write(l);
+            return true;
+        }
+
+        /** Handles one command; false to end the session. */
+        boolean command(String command) throws IOException {
+            String verb = command.length() < 4 ? command : command.substring(0, 4).toUpperCase();
+            String arg = command.length() > 5 ? command.substring(5) : "";
+            switch (verb) {
+                case "EHLO" -> {
+                    rec.ehlo = arg;
+                    StringBuilder r = new StringBuilder("250");
+                    r.append(extensions.isEmpty() ? " " : "-").append("scripted.test\r\n");
+                    for (int i = 0; i < extensions.size(); i++) {
+                        r.append(i == extensions.size() - 1 ? "250 " : "250-")
+                                .append(extensions.get(i))
+                                .append("\r\n");
+                    }
+                    out.write(r.toString().getBytes(StandardCharsets.US_ASCII));
+                }
+                case "HELO" -> {
+                    rec.ehlo = arg;
+                    reply("250 scripted.test");
+                }
+                case "MAIL" -> {
+                    sender = addressOf(arg);
+                    Integer code = scripted("mail", sender);
+                    if (code != null) {
+                        sender = null;
+                        reply(code, "MAIL");
+                    } else {
+                        reply("250 2.1.0 sender ok");
+                    }
+                }
+                case "RCPT" -> {
+                    String rcpt = addressOf(arg);
+                    Integer code = scripted("rcpt", rcpt);
+                    if (sender == null) {
+                        reply("503 5.5.1 need MAIL first");
+                    } else if (code != null) {
+                        reply(code, "RCPT");
+                    } else {
+                        recipients.add(rcpt);
+                        reply("250 2.1.5 recipient ok");
+                    }
+                }
+                case "DATA" -> {
+                    Integer code =
+                            recipients.isEmpty() ? null : scripted("data", recipients.get(0));
+                    if (recipients.isEmpty()) {
+                        reply("554 5.5.1 no valid recipients");
+                    } else if (code != null) {
+                        sender = null;
+                        recipients.clear();
+                        reply(code, "DATA");
+                    } else {
+                        data = new ByteArrayOutputStream();
+                        reply("354 go ahead");
+                    }
+                }
+                case "RSET" -> {
+                    sender = null;
+                    recipients.clear();
+                    reply("250 2.0.0 reset");
+                }
+                case "NOOP" -> reply("250 2.0.0 ok");
+                case "QUIT" -> {
+                    reply("221 2.0.0 bye");
+                    return false;
+                }
+                default -> reply("502 5.5.2 not implemented");
+            }
+            return true;
+        }
+
+        private String addressOf(String arg) {
+            int lt = arg.indexOf('<');
+            int gt = arg.indexOf('>');
+            return lt >= 0 && gt > lt ? arg.substring(lt + 1, gt) : arg;
+        }
+
+        private Integer scripted(String stage, String address) {
+            Matcher m = SCRIPTED.matcher(address);
+            return m.find() && m.group(1).equals(stage) ? Integer.parseInt(m.group(2)) : null;
+        }
+
+        private void reply(int code, String stage) throws IOException {
+            reply(code + " " + (code / 100) + ".7.1 scripted refusal at " + stage);
+        }
+
+        private void reply(String text) throws IOException {
+            out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Polls {@code condition} until it holds or {@code timeout} passes. */
+    static void await(BooleanSupplier condition, Duration timeout, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout + ": " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
