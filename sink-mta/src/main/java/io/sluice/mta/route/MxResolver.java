@@ -82,7 +82,7 @@ public final class MxResolver {
      * non-blocking SMTP client takes it on the spot and sends only misses to a resolving thread.
      */
     public java.util.Optional<Route> cachedRoute(String domain) {
-        return cached(domain).map(this::reshuffled);
+        return cached(domain).map(MxResolver::reshuffled);
     }
 
     public Route resolve(String domain) {

@@ -325,7 +325,9 @@ class SmtpProtocolITCase {
 
     /**
      * A refusal at each stage is a result of that stage with the server's code; the connection is
-     * reset and carries the next message.
+     * reset and carries the next message. The blocking client has no MAIL case: Angus Mail reports
+     * a refused MAIL FROM as a DATA failure (code and text right, stage wrong), one of the reasons
+     * the job uses the non-blocking client (ADR 0005).
      */
     @ParameterizedTest(name = "{0}: {1} {2}")
     @CsvSource({
@@ -337,7 +339,6 @@ class SmtpProtocolITCase {
         "ASYNC, " + FROM + ", data554-reader, DATA, 554, PERMANENT_FAILURE",
         "ASYNC, " + FROM + ", end451-reader, DATA_END, 451, TEMPORARY_FAILURE",
         "ASYNC, " + FROM + ", end554-reader, DATA_END, 554, PERMANENT_FAILURE",
-        "ANGUS, mail550-b@acme.example, reader, MAIL, 550, PERMANENT_FAILURE",
         "ANGUS, " + FROM + ", rcpt450-reader, RCPT, 450, TEMPORARY_FAILURE",
         "ANGUS, " + FROM + ", data554-reader, DATA, 554, PERMANENT_FAILURE",
         "ANGUS, " + FROM + ", end451-reader, DATA_END, 451, TEMPORARY_FAILURE",
@@ -346,12 +347,6 @@ class SmtpProtocolITCase {
             Client kind, String from, String localPart, SmtpStage stage, int code, Outcome outcome)
             throws Exception {
         for (boolean pipelining : new boolean[] {true, false}) {
-            if (kind == Client.ANGUS && stage == SmtpStage.MAIL && pipelining) {
-                // A known defect of the blocking client, kept for comparison only: when the
-                // server offers PIPELINING, Angus Mail reports a MAIL refusal as a DATA failure
-                // (code and text right, stage wrong). The job uses the async client.
-                continue;
-            }
             String[] ext =
                     pipelining
                             ? new String[] {"PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES"}
