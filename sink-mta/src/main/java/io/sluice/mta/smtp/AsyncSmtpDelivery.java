@@ -359,7 +359,13 @@ public final class AsyncSmtpDelivery implements SmtpClient {
         String mxHost = t.host().name();
         a.lastHost = mxHost;
         ConnectionPool.Key key = new ConnectionPool.Key(a.ip.id(), t.address());
-        pool.borrow(key, a.limits, () -> open(key, mxHost, a.ip, a.limits), command())
+        List<ConnectionPool.Key> twins = new ArrayList<>();
+        for (Target other : a.targets) {
+            if (other != t && other.host().preference() == t.host().preference()) {
+                twins.add(new ConnectionPool.Key(a.ip.id(), other.address()));
+            }
+        }
+        pool.borrow(key, twins, a.limits, () -> open(key, mxHost, a.ip, a.limits), command())
                 .whenComplete(
                         (s, error) -> {
                             if (error != null) {
