@@ -226,6 +226,17 @@ public final class DeliveryOptions {
                     .defaultValue(5)
                     .withDescription("Most connections one sending IP holds to one MX host.");
 
+    public static final ConfigOption<String> SMTP_CLIENT =
+            ConfigOptions.key("sluice.smtp.client")
+                    .stringType()
+                    .defaultValue("async")
+                    .withDescription(
+                            "The SMTP client: 'async' (non-blocking, on Netty: one event-loop"
+                                    + " thread for every connection of a task, PIPELINING) or"
+                                    + " 'angus' (Angus Mail's blocking transport, one thread per"
+                                    + " session, sluice.delivery.threads of them). ADR 0005"
+                                    + " compares them.");
+
     public static final ConfigOption<Duration> SMTP_IDLE_TIMEOUT =
             ConfigOptions.key("sluice.smtp.idle-timeout")
                     .durationType()
@@ -361,7 +372,11 @@ public final class DeliveryOptions {
             ConfigOptions.key("sluice.delivery.threads")
                     .intType()
                     .defaultValue(64)
-                    .withDescription("SMTP sessions in progress at once per task.");
+                    .withDescription(
+                            "Per task: with sluice.smtp.client=angus, the SMTP sessions in"
+                                    + " progress at once (a thread each); with async, the"
+                                    + " attempts in progress at once (the client's own threads"
+                                    + " are one event loop and two to build and sign messages).");
 
     public static final ConfigOption<Integer> DELIVERY_CAPACITY =
             ConfigOptions.key("sluice.delivery.capacity")
@@ -433,9 +448,23 @@ public final class DeliveryOptions {
                 c.get(DEFAULT_POOL),
                 retry,
                 c.get(DELIVERY_THREADS),
+                smtpClient(c),
                 c.get(DKIM_KEYS),
                 returnPaths(c),
                 unsubscribeLinks(c));
+    }
+
+    /** {@link #SMTP_CLIENT}, checked: a misspelt client fails the submission, not a task. */
+    static String smtpClient(Configuration c) {
+        String v = c.get(SMTP_CLIENT).strip().toLowerCase(java.util.Locale.ROOT);
+        if (!v.equals("async") && !v.equals("angus")) {
+            throw new IllegalArgumentException(
+                    SMTP_CLIENT.key()
+                            + ": '"
+                            + c.get(SMTP_CLIENT)
+                            + "' -- expected async or angus");
+        }
+        return v;
     }
 
     /** The one-click unsubscribe links: Sluice's signed ones when its endpoint is configured. */

@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param dnsServer {@code host:port} of the resolver to ask; null for the system's
  * @param sendingIps pool/address/ehlo-name entries (see {@link SendingPools})
- * @param threads blocking SMTP sessions in flight per task
+ * @param threads SMTP attempts in flight per task (with the blocking client, a thread each)
+ * @param smtpClient {@code async} (AsyncSmtpDelivery) or {@code angus} (SmtpDelivery)
  * @param dkimKeys domain/selector/pem-path entries of the signing keys
  * @param returnPaths how each message's MAIL FROM is made (VERP at the bounce domain)
  * @param unsubscribeLinks how each message's one-click unsubscribe URL is made
@@ -23,6 +24,7 @@ public record DeliverySettings(
         String defaultPool,
         RetrySchedule retry,
         int threads,
+        String smtpClient,
         List<String> dkimKeys,
         ReturnPaths returnPaths,
         UnsubscribeLinks unsubscribeLinks)

@@ -24,10 +24,12 @@ import io.sluice.mta.dkim.SigningOptions;
 import io.sluice.mta.message.MimeComposer;
 import io.sluice.mta.message.OutboundMessage;
 import io.sluice.mta.route.MxResolver;
+import io.sluice.mta.smtp.AsyncSmtpDelivery;
 import io.sluice.mta.smtp.AttemptResult;
 import io.sluice.mta.smtp.AttemptResult.Outcome;
 import io.sluice.mta.smtp.SendingIp;
 import io.sluice.mta.smtp.SiteLimits;
+import io.sluice.mta.smtp.SmtpClient;
 import io.sluice.mta.smtp.SmtpDelivery;
 import io.sluice.mta.smtp.SmtpStage;
 import java.net.InetSocketAddress;
@@ -77,7 +79,8 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     private transient int subtasks;
     private final Clock clock;
 
-    private transient SmtpDelivery delivery;
+    private transient SmtpClient delivery;
+
     private transient SendingPools pools;
     private transient MimeComposer composer;
     private transient BounceClassifier classifier;
@@ -114,7 +117,30 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     @Override
     public void open(OpenContext context) throws Exception {
         MxResolver resolver = new MxResolver(resolver(settings.dnsServer(), settings.dnsTimeout()));
-        delivery = new SmtpDelivery(resolver, settings.smtp(), clock);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        AtomicInteger n = new AtomicInteger();
+        if ("angus".equals(settings.smtpClient())) {
+            // A thread per session, sluice.delivery.threads of them, inside the client.
+            delivery = new SmtpDelivery(resolver, settings.smtp(), clock, settings.threads());
+        } else {
+            // One event loop for every connection; two threads to build and sign messages
+            // (about a millisecond of CPU each) off it.
+            executor =
+                    Executors.newFixedThreadPool(
+                            2,
+                            r -> {
+                                Thread t =
+                                        new Thread(
+                                                r,
+                                                "smtp-prepare-"
+                                                        + subtask
+                                                        + "-"
+                                                        + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+            delivery = new AsyncSmtpDelivery(resolver, settings.smtp(), clock, 1, executor, 4);
+        }
         delivery.onRefusedConnection(this::refusedConnection);
         pools = SendingPools.parse(settings.sendingIps(), settings.defaultPool());
         composer = new MimeComposer();
@@ -125,16 +151,6 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
             dkimKeys.activate(DkimKey.load(parts[0], parts[1], Path.of(parts[2])));
         }
         dkimSigner = new DkimSigner(SigningOptions.defaults(), clock);
-        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        AtomicInteger n = new AtomicInteger();
-        executor =
-                Executors.newFixedThreadPool(
-                        settings.threads(),
-                        r -> {
-                            Thread t = new Thread(r, "smtp-" + subtask + "-" + n.incrementAndGet());
-                            t.setDaemon(true);
-                            return t;
-                        });
         subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         delivered = getRuntimeContext().getMetricGroup().counter("delivered");
         bounced = getRuntimeContext().getMetricGroup().counter("bounced");
@@ -169,17 +185,22 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
             result.complete(Collections.singleton(expiredInQueue(d)));
             return;
         }
-        CompletableFuture.supplyAsync(() -> attempt(d), executor)
-                .whenComplete(
-                        (outcome, error) -> {
-                            if (error != null) {
-                                result.complete(
-                                        Collections.singleton(
-                                                failedLocally(d, "attempt failed: " + error)));
-                            } else {
-                                result.complete(Collections.singleton(outcome));
-                            }
-                        });
+        CompletableFuture<AttemptOutcome> attempt;
+        try {
+            attempt = attempt(d);
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete(
+                (outcome, error) -> {
+                    if (error != null) {
+                        result.complete(
+                                Collections.singleton(
+                                        failedLocally(d, "attempt failed: " + error)));
+                    } else {
+                        result.complete(Collections.singleton(outcome));
+                    }
+                });
     }
 
     @Override
@@ -187,48 +208,58 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         result.complete(Collections.singleton(failedLocally(d, "attempt timed out")));
     }
 
-    AttemptOutcome attempt(Release release) {
-        Delivery d = release.delivery();
-        Message m = d.message();
+    /**
+     * The attempt; nothing here waits. The message is composed and signed once a connection is
+     * ready (on {@link #executor} for the non-blocking client, on the session's own thread for the
+     * blocking one); the outcome is made where the reply arrives.
+     */
+    CompletableFuture<AttemptOutcome> attempt(Release release) {
         SendingIp ip = sendingIp(release);
         if (ip == null) {
-            return failedLocally(
-                    release,
-                    "sending IP "
-                            + release.sendingIp()
-                            + " is not in sluice.sending-ips (changed since it was chosen?)");
+            return CompletableFuture.completedFuture(unknownIp(release));
         }
-        Instant now = clock.instant();
-        OutboundMessage outbound =
-                new OutboundMessage(
-                        m.messageId(),
-                        settings.returnPaths()
-                                .of(m.messageId(), m.recipient(), m.tenant(), m.fromDomain()),
-                        m.fromAddress(),
-                        m.fromName(),
-                        m.replyTo(),
-                        m.recipient(),
-                        m.recipientName(),
-                        m.subject(),
-                        withFeedbackId(m),
-                        m.textBody(),
-                        m.htmlBody(),
-                        settings.unsubscribeLinks().of(m));
-        byte[] composed = composer.compose(outbound, now);
-        // Signed once a connection is ready, with the keys in force then (applying the DKIM
-        // changes this release carries first): a message that waited for a connection slot
-        // while a key was withdrawn is not signed with it.
-        AttemptResult r =
-                delivery.deliver(
+        OutboundMessage outbound = outbound(release.delivery().message());
+        return delivery.deliverAsync(
                         outbound.returnPath(),
-                        m.recipient(),
-                        () -> {
-                            applyDkim(release.dkim());
-                            return sign(composed, m.fromDomain());
-                        },
+                        outbound.recipient(),
+                        () -> signed(release, composer.compose(outbound, clock.instant())),
                         ip,
-                        limits(release));
-        return outcome(release, r, ip.pool(), false);
+                        limits(release))
+                .thenApply(r -> outcome(release, r, ip.pool(), false));
+    }
+
+    private AttemptOutcome unknownIp(Release release) {
+        return failedLocally(
+                release,
+                "sending IP "
+                        + release.sendingIp()
+                        + " is not in sluice.sending-ips (changed since it was chosen?)");
+    }
+
+    private OutboundMessage outbound(Message m) {
+        return new OutboundMessage(
+                m.messageId(),
+                settings.returnPaths().of(m.messageId(), m.recipient(), m.tenant(), m.fromDomain()),
+                m.fromAddress(),
+                m.fromName(),
+                m.replyTo(),
+                m.recipient(),
+                m.recipientName(),
+                m.subject(),
+                withFeedbackId(m),
+                m.textBody(),
+                m.htmlBody(),
+                settings.unsubscribeLinks().of(m));
+    }
+
+    /**
+     * The message signed once a connection is ready, with the keys in force then (applying the DKIM
+     * changes this release carries first): a message that waited for a connection slot while a key
+     * was withdrawn is not signed with it.
+     */
+    private byte[] signed(Release release, byte[] composed) {
+        applyDkim(release.dkim());
+        return sign(composed, release.delivery().message().fromDomain());
     }
 
     /**
@@ -406,7 +437,12 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
             Classification v,
             boolean local,
             Instant now) {
-        if (local || r.stage() == SmtpStage.RESOLVE) {
+        // A permanent failure without a reply is the client's own refusal (an internationalized
+        // address to a server without SMTPUTF8, a message above its SIZE): nothing about the
+        // site's health, and never a connection failure towards dead-site detection.
+        if (local
+                || r.stage() == SmtpStage.RESOLVE
+                || (r.replyCode() == 0 && r.outcome() == Outcome.PERMANENT_FAILURE)) {
             return feedback(release, Feedback.Kind.LOCAL, reply, null, now);
         }
         if (r.replyCode() > 0) {
@@ -560,11 +596,11 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
 
     @Override
     public void close() throws Exception {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
         if (delivery != null) {
             delivery.close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A small SMTP server for protocol tests, written on plain sockets so that it shows what went over
@@ -23,7 +25,9 @@ import java.util.regex.Pattern;
  * misbehaves by address prefix: a sender {@code mail451-...} gets 451 at MAIL; a recipient {@code
  * rcpt550-...}, {@code data554-...}, {@code end451-...} the code at RCPT, DATA or the final dot;
  * {@code drop-after-dot-...} a closed connection instead of the final reply; {@code
- * silent-after-dot-...} no reply at all.
+ * silent-after-dot-...} no reply at all. With {@code STARTTLS} among its extensions it upgrades the
+ * connection with a real TLS handshake (a self-signed certificate made at start) and records which
+ * commands arrived encrypted.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -43,12 +47,19 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
         volatile boolean ended;
 
+        /** The TLS protocol the session was upgraded to by STARTTLS; null while in clear. */
+        volatile String tlsProtocol;
+
+        /** Commands that arrived after the TLS handshake. */
+        final List<String> encrypted = new CopyOnWriteArrayList<>();
+
         Session(InetAddress client) {
             this.client = client;
         }
     }
 
     private final ServerSocket socket;
+    private final SSLContext tls;
     private final String greeting;
     private final List<String> extensions;
     final List<Session> sessions = new CopyOnWriteArrayList<>();
@@ -61,6 +72,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         this.socket = new ServerSocket(0, 50, address);
         this.greeting = greeting;
         this.extensions = List.of(extensions);
+        this.tls = this.extensions.contains("STARTTLS") ? selfSigned() : null;
         Thread t = new Thread(this::acceptLoop, "scripted-smtp-" + address.getHostAddress());
         t.setDaemon(true);
         t.start();
@@ -97,31 +109,81 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private void session(Socket s) {
         Session rec = new Session(s.getInetAddress());
         sessions.add(rec);
-        try (s;
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream()) {
+        Conversation c = null;
+        try {
+            OutputStream out = s.getOutputStream();
             out.write((greeting + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            new Conversation(rec, in, out).run();
+            c = new Conversation(rec, s, s.getInputStream(), out);
+            c.run();
         } catch (IOException e) {
             // the client went away
         } finally {
+            try {
+                (c == null ? s : c.socket).close();
+            } catch (IOException e) {
+                // closing anyway
+            }
             rec.ended = true;
+        }
+    }
+
+    /** A TLS server context with a fresh self-signed RSA certificate for scripted.test. */
+    private static SSLContext selfSigned() {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            java.security.KeyPair keys = g.generateKeyPair();
+            org.bouncycastle.asn1.x500.X500Name name =
+                    new org.bouncycastle.asn1.x500.X500Name("CN=scripted.test");
+            java.util.Date from = new java.util.Date(System.currentTimeMillis() - 60_000);
+            java.util.Date to = new java.util.Date(System.currentTimeMillis() + 86_400_000L);
+            java.security.cert.X509Certificate cert =
+                    new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                            .getCertificate(
+                                    new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                                                    name,
+                                                    java.math.BigInteger.ONE,
+                                                    from,
+                                                    to,
+                                                    name,
+                                                    keys.getPublic())
+                                            .build(
+                                                    new org.bouncycastle.operator.jcajce
+                                                                    .JcaContentSignerBuilder(
+                                                                    "SHA256withRSA")
+                                                            .build(keys.getPrivate())));
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] pass = "scripted".toCharArray();
+            store.setKeyEntry(
+                    "server", keys.getPrivate(), pass, new java.security.cert.Certificate[] {cert});
+            javax.net.ssl.KeyManagerFactory kmf =
+                    javax.net.ssl.KeyManagerFactory.getInstance(
+                            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, pass);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException("no self-signed certificate: " + e, e);
         }
     }
 
     /** The command loop of one session. */
     private final class Conversation {
         final Session rec;
-        final InputStream in;
-        final OutputStream out;
+        Socket socket;
+        InputStream in;
+        OutputStream out;
         final ByteArrayOutputStream line = new ByteArrayOutputStream();
         ByteArrayOutputStream data;
         String sender;
         final List<String> recipients = new ArrayList<>();
 
-        Conversation(Session rec, InputStream in, OutputStream out) {
+        Conversation(Session rec, Socket socket, InputStream in, OutputStream out) {
             this.rec = rec;
+            this.socket = socket;
             this.in = in;
             this.out = out;
         }
@@ -147,6 +209,19 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     String command = new String(l, 0, l.length - 2, StandardCharsets.UTF_8);
                     read.add(command);
                     rec.commands.add(command);
+                    if (rec.tlsProtocol != null) {
+                        rec.encrypted.add(command);
+                    }
+                    if (tls != null && command.equalsIgnoreCase("STARTTLS")) {
+                        // RFC 3207 section 4: nothing may follow STARTTLS in the same write;
+                        // what did is dropped, and the session starts over under TLS.
+                        reply("220 2.0.0 ready to start TLS");
+                        out.flush();
+                        rec.reads.add(read);
+                        upgrade();
+                        read = new ArrayList<>();
+                        break;
+                    }
                     if (!command(command)) {
                         out.flush();
                         return;
@@ -157,6 +232,27 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 }
                 out.flush();
             }
+        }
+
+        /** The TLS handshake on the connection, as the server; the session starts afresh. */
+        void upgrade() throws IOException {
+            SSLSocket secured =
+                    (SSLSocket)
+                            tls.getSocketFactory()
+                                    .createSocket(
+                                            socket,
+                                            socket.getInetAddress().getHostAddress(),
+                                            socket.getPort(),
+                                            true);
+            secured.setUseClientMode(false);
+            secured.startHandshake();
+            socket = secured;
+            in = secured.getInputStream();
+            out = secured.getOutputStream();
+            line.reset();
+            sender = null;
+            recipients.clear();
+            rec.tlsProtocol = secured.getSession().getProtocol();
         }
 
         /** Handles one line of message content; false to end the session. */

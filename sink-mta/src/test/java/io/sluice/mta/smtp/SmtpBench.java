@@ -12,13 +12,22 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sluice's side of {@code bench/smtp} (run by the script, not by the test suite): sends messages of
- * a given size over a given number of connections from one sending IP to an SMTP sink, through the
- * real {@link SmtpDelivery} (MX lookup over UDP, pooled connections), and prints one line per case:
- * {@code sluice SIZE CONNECTIONS MESSAGES MSGS_PER_S THREADS}.
+ * a given size over a given number of connections from one sending IP to an SMTP sink, through each
+ * real client (MX lookup over UDP, pooled connections), and prints one line per client and case:
+ * {@code CLIENT SIZE CONNECTIONS MESSAGES MSGS_PER_S THREADS}, CLIENT being {@code async} ({@link
+ * AsyncSmtpDelivery}, the job's) or {@code angus} ({@link SmtpDelivery}).
+ *
+ * <p>The async client is driven as the job drives it: {@code deliverAsync} from one thread, with at
+ * most four attempts in flight per connection (the operator's bounded capacity), messages built on
+ * a two-thread executor. THREADS is what each client needs for that many connections: the async
+ * client's event-loop and DNS threads (counted live), the blocking client's one caller per
+ * connection.
  *
  * <p>Arguments: the sink's port, then cases as {@code size:connections:messages}.
  */
@@ -34,58 +43,127 @@ public final class SmtpBench {
                     ".");
             for (int i = 1; i < args.length; i++) {
                 String[] c = args[i].split(":");
-                run(
-                        dns,
-                        port,
-                        Integer.parseInt(c[0]),
-                        Integer.parseInt(c[1]),
-                        Integer.parseInt(c[2]));
+                int size = Integer.parseInt(c[0]);
+                int connections = Integer.parseInt(c[1]);
+                int messages = Integer.parseInt(c[2]);
+                runAsync(dns, port, size, connections, messages);
+                if (connections <= 10) {
+                    // The blocking client needs a thread per connection: 100 is not its case.
+                    runAngus(dns, port, size, connections, messages);
+                }
             }
         }
     }
 
-    private static void run(LocalDnsServer dns, int port, int size, int connections, int messages)
+    private static SmtpSettings settings(int port, int connections) {
+        return new SmtpSettings(
+                port,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(60),
+                1_000_000,
+                connections,
+                Duration.ofSeconds(30),
+                false);
+    }
+
+    private static void runAsync(
+            LocalDnsServer dns, int port, int size, int connections, int messages)
             throws Exception {
-        SmtpSettings settings =
-                new SmtpSettings(
-                        port,
-                        Duration.ofSeconds(10),
-                        Duration.ofSeconds(60),
-                        Duration.ofSeconds(60),
-                        1_000_000,
-                        connections,
-                        Duration.ofSeconds(30),
-                        false);
+        byte[] mime = message(size);
+        SendingIp ip = new SendingIp("bench", InetAddress.getByName("127.0.0.10"), "bench.local");
+        ExecutorService prepare = Executors.newFixedThreadPool(2);
+        long before = AsyncSmtpDelivery.liveThreads();
+        try (AsyncSmtpDelivery delivery =
+                new AsyncSmtpDelivery(
+                        MxResolver.using(dns.address(), Duration.ofSeconds(2)),
+                        settings(port, connections),
+                        Clock.systemUTC(),
+                        1,
+                        prepare,
+                        1)) {
+            SiteLimits limits = new SiteLimits("bench", connections, 1_000_000);
+            // Warm up: the connections, the MX cache, the JIT.
+            sendAsync(delivery, ip, mime, limits, connections, Math.min(messages / 5, 200));
+            long t0 = System.nanoTime();
+            sendAsync(delivery, ip, mime, limits, connections, messages);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long threads = AsyncSmtpDelivery.liveThreads() - before;
+            print("async", size, connections, messages, seconds, threads);
+        } finally {
+            prepare.shutdownNow();
+        }
+    }
+
+    private static void sendAsync(
+            AsyncSmtpDelivery delivery,
+            SendingIp ip,
+            byte[] mime,
+            SiteLimits limits,
+            int connections,
+            int messages)
+            throws Exception {
+        Semaphore inFlight = new Semaphore(connections * 4);
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<AttemptResult> lastFailure = new AtomicReference<>();
+        for (int i = 0; i < messages; i++) {
+            inFlight.acquire();
+            delivery.deliverAsync(
+                            "bounce@sender.example", "reader@bench.example", () -> mime, ip, limits)
+                    .whenComplete(
+                            (r, e) -> {
+                                if (e != null || r.outcome() != AttemptResult.Outcome.DELIVERED) {
+                                    failed.incrementAndGet();
+                                    lastFailure.set(r);
+                                }
+                                inFlight.release();
+                            });
+        }
+        inFlight.acquire(connections * 4);
+        if (failed.get() > 0) {
+            throw new IllegalStateException(
+                    failed.get() + " messages were not delivered; last: " + lastFailure.get());
+        }
+    }
+
+    private static void runAngus(
+            LocalDnsServer dns, int port, int size, int connections, int messages)
+            throws Exception {
         byte[] mime = message(size);
         SendingIp ip = new SendingIp("bench", InetAddress.getByName("127.0.0.10"), "bench.local");
         AtomicLong failed = new AtomicLong();
         try (SmtpDelivery delivery =
                 new SmtpDelivery(
                         MxResolver.using(dns.address(), Duration.ofSeconds(2)),
-                        settings,
+                        settings(port, connections),
                         Clock.systemUTC())) {
-            // Warm up: the connections, the MX cache, the JIT.
-            send(delivery, ip, mime, connections, Math.min(messages / 5, 200), failed);
+            sendBlocking(delivery, ip, mime, connections, Math.min(messages / 5, 200), failed);
             long t0 = System.nanoTime();
-            send(delivery, ip, mime, connections, messages, failed);
+            sendBlocking(delivery, ip, mime, connections, messages, failed);
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (failed.get() > 0) {
                 throw new IllegalStateException(failed.get() + " messages were not delivered");
             }
-            System.out.printf(
-                    Locale.ROOT,
-                    "sluice %d %d %d %.0f %d%n",
-                    size,
-                    connections,
-                    messages,
-                    messages / seconds,
-                    // Angus Mail's transport blocks: one caller thread per open connection.
-                    connections);
+            // Angus Mail's transport blocks: one caller thread per open connection.
+            print("angus", size, connections, messages, seconds, connections);
         }
     }
 
-    /** Sends {@code messages} over {@code connections} callers. */
-    private static void send(
+    private static void print(
+            String client, int size, int connections, int messages, double seconds, long threads) {
+        System.out.printf(
+                Locale.ROOT,
+                "%s %d %d %d %.0f %d%n",
+                client,
+                size,
+                connections,
+                messages,
+                messages / seconds,
+                threads);
+    }
+
+    /** Sends {@code messages} over {@code connections} blocking callers. */
+    private static void sendBlocking(
             SmtpDelivery delivery,
             SendingIp ip,
             byte[] mime,

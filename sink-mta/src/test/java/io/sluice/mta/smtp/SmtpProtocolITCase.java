@@ -305,6 +305,44 @@ class SmtpProtocolITCase {
         }
     }
 
+    /**
+     * STARTTLS offered: a real TLS handshake before MAIL, EHLO asked again under TLS (RFC 3207
+     * section 4.2), the envelope and the message sent only encrypted, and the result says TLS.
+     */
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void starttlsOfferedUpgradesBeforeTheEnvelope(Client kind) throws Exception {
+        try (Rig rig = rig(kind, "PIPELINING", "8BITMIME", "STARTTLS")) {
+            AttemptResult r = rig.send("reader");
+
+            assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.DELIVERED);
+            assertThat(r.tls()).isTrue();
+            ScriptedSmtpServer.Session session = rig.session();
+            assertThat(session.tlsProtocol).startsWith("TLSv1.");
+            assertThat(verbs(session.commands)).startsWith("EHLO", "STAR", "EHLO");
+            assertThat(verbs(session.encrypted)).startsWith("EHLO", "MAIL", "RCPT", "DATA");
+            assertThat(session.messages).hasSize(1);
+        }
+    }
+
+    @Test
+    void tlsRequiredAndStarttlsOfferedDeliversEncrypted() throws Exception {
+        try (Rig rig =
+                rig(
+                        Client.ASYNC,
+                        s -> s.withTlsRequired(true),
+                        "220 secure.test ESMTP",
+                        "PIPELINING",
+                        "STARTTLS")) {
+            AttemptResult r = rig.send("reader");
+
+            assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.DELIVERED);
+            assertThat(r.tls()).isTrue();
+            assertThat(verbs(rig.session().encrypted)).contains("MAIL");
+            assertThat(verbs(rig.session().commands).subList(0, 2)).containsExactly("EHLO", "STAR");
+        }
+    }
+
     @Test
     void tlsRequiredAndNoStarttlsOfferedFailsTemporarilyWithoutSending() throws Exception {
         try (Rig rig =
