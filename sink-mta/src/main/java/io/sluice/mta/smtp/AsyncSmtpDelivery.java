@@ -447,6 +447,7 @@ public final class AsyncSmtpDelivery implements SmtpClient {
                                                         command(),
                                                         clock.instant());
                                         ch.pipeline()
+                                                .addLast("lines", new ReplyLines(MAX_REPLY_LINE))
                                                 .addLast(
                                                         "replies",
                                                         new SmtpResponseDecoder(MAX_REPLY_LINE))

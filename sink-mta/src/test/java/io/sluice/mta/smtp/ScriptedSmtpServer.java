@@ -25,9 +25,10 @@ import javax.net.ssl.SSLSocket;
  * misbehaves by address prefix: a sender {@code mail451-...} gets 451 at MAIL; a recipient {@code
  * rcpt550-...}, {@code data554-...}, {@code end451-...} the code at RCPT, DATA or the final dot;
  * {@code drop-after-dot-...} a closed connection instead of the final reply; {@code
- * silent-after-dot-...} no reply at all. With {@code STARTTLS} among its extensions it upgrades the
- * connection with a real TLS handshake (a self-signed certificate made at start) and records which
- * commands arrived encrypted.
+ * silent-after-dot-...} no reply at all; a sender {@code bare-...} gets bare reply codes, without
+ * text ({@code 250}), as RFC 5321 allows. With {@code STARTTLS} among its extensions it upgrades
+ * the connection with a real TLS handshake (a self-signed certificate made at start) and records
+ * which commands arrived encrypted.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -370,6 +371,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
 
         private void reply(String text) throws IOException {
+            if (sender != null && sender.startsWith("bare-") && text.matches("^[23]\\d\\d .*")) {
+                text = text.substring(0, 3);
+            }
             out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }
     }

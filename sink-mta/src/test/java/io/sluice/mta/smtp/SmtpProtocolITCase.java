@@ -343,6 +343,18 @@ class SmtpProtocolITCase {
         }
     }
 
+    /** RFC 5321 section 4.2: the text after a reply code is optional. */
+    @Test
+    void bareReplyCodesWithoutTextAreUnderstood() throws Exception {
+        try (Rig rig = rig(Client.ASYNC, "PIPELINING", "8BITMIME")) {
+            AttemptResult r = rig.send("bare-b@acme.example", "reader", PLAIN);
+
+            assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.DELIVERED);
+            assertThat(r.replyCode()).isEqualTo(250);
+            assertThat(rig.session().messages).hasSize(1);
+        }
+    }
+
     @Test
     void tlsRequiredAndNoStarttlsOfferedFailsTemporarilyWithoutSending() throws Exception {
         try (Rig rig =
