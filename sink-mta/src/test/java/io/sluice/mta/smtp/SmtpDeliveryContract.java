@@ -136,6 +136,33 @@ abstract class SmtpDeliveryContract {
     }
 
     /**
+     * The preferred MX host refuses connections (nothing listens there): the attempt fails over to
+     * the next host by preference and is delivered there, the result naming the host that took it.
+     */
+    @Test
+    void aRefusedConnectionFailsOverToTheNextMxHost() throws Exception {
+        int port = internet.smtpPort();
+        internet.dns()
+                .loadZone(
+                        "failover.example. IN MX 10 down.failover.example.\n"
+                                + "failover.example. IN MX 20 up.failover.example.\n"
+                                + "down.failover.example. IN A 127.0.41.210\n"
+                                + "up.failover.example. IN A 127.0.41.211\n",
+                        ".");
+        CountingSmtpServer.Counts counts = new CountingSmtpServer.Counts();
+        try (CountingSmtpServer up =
+                new CountingSmtpServer(InetAddress.getByName("127.0.41.211"), port, counts)) {
+            AttemptResult r = send("reader@failover.example", "m-failover");
+
+            assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.DELIVERED);
+            assertThat(r.mxHost()).isEqualTo("up.failover.example");
+        }
+        counts.awaitAllEnded(Duration.ofSeconds(10));
+        assertThat(counts.messagesPerConnection.stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(1);
+    }
+
+    /**
      * Twelve threads send 120 messages from one IP to a site with two MX hosts. The site allows 3
      * connections and 10 messages per connection: the servers never see more than 3 connections
      * from the IP at once, whichever host they go to, and no connection carries more than 10.
