@@ -177,7 +177,8 @@ public final class SiteScheduler implements Serializable {
                     store.remove(key);
                     lane.head++;
                     index.size--;
-                    take(site, shards, choice.ip, pacing, c, now);
+                    String ip = ownIpIfFree(site, shards, lane, d, choice.ip, pacing, c, now);
+                    take(site, shards, ip, pacing, c, now);
                     if (lane.head == lane.tail) {
                         lanes.remove(li);
                         index.cursor[p] = n == 1 ? 0 : li % (n - 1);
@@ -186,12 +187,7 @@ public final class SiteScheduler implements Serializable {
                     }
                     if (d != null) {
                         out.accept(
-                                new Release(
-                                        d,
-                                        site,
-                                        shard,
-                                        choice.ip,
-                                        c.dkim(d.message().fromDomain())));
+                                new Release(d, site, shard, ip, c.dkim(d.message().fromDomain())));
                         released++;
                     }
                     found = true;
@@ -347,6 +343,37 @@ public final class SiteScheduler implements Serializable {
     private long quota(Controls c, String site, String ip, long now) {
         long quota = c.quota(site, ip, now);
         return quota < 0 && pools.isNew(ip) && !c.everHadQuota(site, ip) ? 0 : quota;
+    }
+
+    /**
+     * The IP a first attempt leaves from: its own (the pool's hash of its id, where its retries
+     * will stick, so that a greylisting receiver sees the retry come from the IP it greylisted)
+     * when that IP can send now and is as cold or warm as the rotation's {@code chosen}; else
+     * {@code chosen}. Only the IP changes, never whether the message leaves now.
+     */
+    private String ownIpIfFree(
+            String site,
+            int shards,
+            Lane lane,
+            Delivery d,
+            String chosen,
+            SitePacing pacing,
+            Controls c,
+            long now) {
+        if (d == null || d.attempt() > 1 || !lane.sticky.isEmpty()) {
+            return chosen;
+        }
+        String pool = pools.poolFor(lane.tenant, lane.pool.isEmpty() ? null : lane.pool, c, now);
+        if (pools.ips(pool).isEmpty()) {
+            return chosen;
+        }
+        String own = pools.sticky(pool, d.message().messageId());
+        if (own.equals(chosen)
+                || (quota(c, site, own, now) >= 0) != (quota(c, site, chosen, now) >= 0)
+                || availableAt(site, shards, own, pacing, c, now, true) > now) {
+            return chosen;
+        }
+        return own;
     }
 
     /** Whether the site's throttle replies have lowered {@code ip}'s pace below its rule's rate. */

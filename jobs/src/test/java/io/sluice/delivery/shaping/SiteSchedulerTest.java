@@ -274,6 +274,56 @@ public class SiteSchedulerTest {
         return ids;
     }
 
+    /**
+     * Greylisting keys on the sending IP: a first attempt leaves from the IP its retries will stick
+     * to whenever that IP is free, so a greylisted message's retry comes from the IP greylisted.
+     */
+    @Test
+    void aFirstAttemptLeavesFromTheIpItsRetriesStickToWhenThatIpIsFree() {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        List<String> ids = new ArrayList<>(stickingTo(A, 3));
+        ids.addAll(stickingTo(B, 3));
+        java.util.Collections.shuffle(ids, new java.util.Random(7));
+        long t = T0;
+        for (String id : ids) {
+            scheduler.enqueue(
+                    index, store, delivery(id, "acme", Priority.MARKETING, null, 1), controls, t);
+            drain(t);
+            t += 1_000; // both IPs free again
+        }
+        PoolPolicy pools =
+                PoolPolicy.of(
+                        List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"),
+                        List.of(),
+                        "shared");
+        assertThat(released).hasSize(6);
+        assertThat(released)
+                .allSatisfy(
+                        r ->
+                                assertThat(r.sendingIp())
+                                        .isEqualTo(
+                                                pools.sticky(
+                                                        "shared",
+                                                        r.delivery().message().messageId())));
+    }
+
+    @Test
+    void aFirstAttemptWhoseOwnIpIsBusyLeavesAtOnceFromAnother() {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        List<String> onA = stickingTo(A, 2);
+        for (String id : onA) {
+            enqueue(id, "acme", Priority.MARKETING);
+        }
+
+        List<Long> times = drain(T0);
+
+        // The second's own IP has just sent: it takes the other IP now rather than wait 100 ms.
+        assertThat(released).extracting(Release::sendingIp).containsExactly(A, B);
+        assertThat(times).containsExactly(0L, 0L);
+    }
+
     @Test
     void aRetryWaitsForItsOwnIpWhileThatIpIsOnlyPacedAtItsFullRate() {
         scheduler =
@@ -360,7 +410,12 @@ public class SiteSchedulerTest {
 
         drain(T0 + 100);
 
-        assertThat(released).extracting(Release::sendingIp).containsExactly(A, B, B, B);
+        // Before the block both IPs sent one (each message from its own IP when free); after it,
+        // only B.
+        assertThat(released.subList(0, 2))
+                .extracting(Release::sendingIp)
+                .containsExactlyInAnyOrder(A, B);
+        assertThat(released.subList(2, 4)).extracting(Release::sendingIp).containsExactly(B, B);
         assertThat(pacing.ip(A).pausedUntil()).isEqualTo(T0 + 10 + 2 * 3_600_000L);
     }
 
