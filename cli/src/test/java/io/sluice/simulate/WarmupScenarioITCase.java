@@ -62,10 +62,12 @@ class WarmupScenarioITCase {
                     .contains("google", "microsoft", "yahoo");
         }
         assertThat(days).noneMatch(SimulationRunner.QuotaDay::over);
-        // Each new IP climbed the plan at each provider while healthy (100, 200, then 400 a day:
-        // a step needs a healthy day with half its quota used), and was used, not left idle: on
+        // Each new IP climbed the plan at each provider while healthy (100, then 200 a day: a
+        // step needs a healthy day with half its quota used), and was used, not left idle: on
         // some day it carried at least half its quota. (A quota day is Sluice's, epoch-aligned,
-        // so the first one may be a sliver of the run's first day.) Yahoo-like too, whose "too
+        // so the first one may be a sliver of the run's first day, too short to count: whether
+        // a third step, 400, fits in three days depends on where the run starts in the day. A
+        // CI run under load saw 100, 100, 200, 200.) Yahoo-like too, whose "too
         // many connections" replies once held the warm-up at its first step.
         for (String ip : List.of("127.0.0.12", "127.0.0.13")) {
             for (String site : List.of("google", "microsoft", "yahoo")) {
@@ -76,7 +78,7 @@ class WarmupScenarioITCase {
                 assertThat(at)
                         .as(ip + " at " + site)
                         .extracting(SimulationRunner.QuotaDay::quota)
-                        .contains(100L, 200L, 400L);
+                        .contains(100L, 200L);
                 assertThat(at).as(ip + " at " + site).anyMatch(q -> 2 * q.accepted() >= q.quota());
             }
         }
