@@ -2,6 +2,7 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.delivery.DeliveryOptions;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.local.LocalStack;
 import io.sluice.schema.BounceClass;
@@ -37,7 +38,11 @@ class FailurePathsITCase {
     @BeforeAll
     static void start() throws Exception {
         int smtpPort = 20_000 + (int) ((ProcessHandle.current().pid() + 7) % 20_000);
-        stack = LocalStack.start(new LocalStack.Settings(home, 0, 0, smtpPort, 43, 2, false));
+        // Yahoo's mail must go over TLS, which the simulated providers do not offer.
+        stack =
+                LocalStack.start(
+                        new LocalStack.Settings(home, 0, 0, smtpPort, 43, 2, false)
+                                .with(DeliveryOptions.SMTP_TLS_REQUIRED_SITES.key(), "yahoo"));
     }
 
     @AfterAll
@@ -57,6 +62,7 @@ class FailurePathsITCase {
         recipients.put("nxdomain", "dana@no-such-domain.example");
         recipients.put("greylist", "greylist-eve@outlook.com");
         recipients.put("full", "full-fay@smallisp.example");
+        recipients.put("tls", "tls-hal@yahoo.com");
         try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
             for (Map.Entry<String, String> r : recipients.entrySet()) {
                 producer.send(LocalStack.record(request(r.getKey(), r.getValue()))).get();
@@ -96,6 +102,15 @@ class FailurePathsITCase {
                 byMessage, "nxdomain", DeliveryEventType.BOUNCED, BounceClass.HARD, "hostunknown");
         assertFinal(byMessage, "greylist", DeliveryEventType.DELIVERED, null, null);
         assertFinal(byMessage, "full", DeliveryEventType.EXPIRED, null, null);
+        // Never sent in clear: deferred at STARTTLS on every attempt, then expired.
+        assertFinal(byMessage, "tls", DeliveryEventType.EXPIRED, null, null);
+        assertThat(
+                        byMessage.get("f-tls").stream()
+                                .filter(e -> e.getType() == DeliveryEventType.DEFERRED))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getReason()).contains("does not offer STARTTLS"));
+        assertThat(stack.internet().server("yahoo-like").received())
+                .noneMatch(m -> m.recipients().contains("tls-hal@yahoo.com"));
         assertFinal(
                 byMessage,
                 "spoof",

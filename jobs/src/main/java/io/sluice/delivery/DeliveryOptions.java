@@ -8,6 +8,7 @@ import io.sluice.delivery.send.RetrySchedule;
 import io.sluice.delivery.send.ReturnPaths;
 import io.sluice.delivery.send.SendingPools;
 import io.sluice.delivery.send.SmtpDeliveryFunction;
+import io.sluice.delivery.send.TlsPolicy;
 import io.sluice.delivery.send.UnsubscribeLinks;
 import io.sluice.delivery.shaping.PoolPolicy;
 import io.sluice.delivery.shaping.ResponseRules;
@@ -225,6 +226,26 @@ public final class DeliveryOptions {
                     .intType()
                     .defaultValue(5)
                     .withDescription("Most connections one sending IP holds to one MX host.");
+
+    public static final ConfigOption<List<String>> SMTP_TLS_REQUIRED_SITES =
+            ConfigOptions.key("sluice.smtp.tls-required-sites")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Sites (as the shaping rules name them) whose mail never goes in"
+                                    + " clear: a host without STARTTLS gets none of it (the"
+                                    + " attempt is deferred). STARTTLS is otherwise"
+                                    + " opportunistic. The async client only.");
+
+    public static final ConfigOption<List<String>> SMTP_TLS_REQUIRED_TENANTS =
+            ConfigOptions.key("sluice.smtp.tls-required-tenants")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Tenants whose mail never goes in clear, to any site. The async"
+                                    + " client only.");
 
     public static final ConfigOption<String> SMTP_CLIENT =
             ConfigOptions.key("sluice.smtp.client")
@@ -449,6 +470,7 @@ public final class DeliveryOptions {
                 retry,
                 c.get(DELIVERY_THREADS),
                 smtpClient(c),
+                TlsPolicy.of(c.get(SMTP_TLS_REQUIRED_SITES), c.get(SMTP_TLS_REQUIRED_TENANTS)),
                 c.get(DKIM_KEYS),
                 returnPaths(c),
                 unsubscribeLinks(c));

@@ -12,6 +12,7 @@ import java.util.List;
  * @param sendingIps pool/address/ehlo-name entries (see {@link SendingPools})
  * @param threads SMTP attempts in flight per task (with the blocking client, a thread each)
  * @param smtpClient {@code async} (AsyncSmtpDelivery) or {@code angus} (SmtpDelivery)
+ * @param tls the sites and tenants whose mail requires TLS
  * @param dkimKeys domain/selector/pem-path entries of the signing keys
  * @param returnPaths how each message's MAIL FROM is made (VERP at the bounce domain)
  * @param unsubscribeLinks how each message's one-click unsubscribe URL is made
@@ -25,6 +26,7 @@ public record DeliverySettings(
         RetrySchedule retry,
         int threads,
         String smtpClient,
+        TlsPolicy tls,
         List<String> dkimKeys,
         ReturnPaths returnPaths,
         UnsubscribeLinks unsubscribeLinks)

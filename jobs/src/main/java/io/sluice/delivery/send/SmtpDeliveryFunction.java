@@ -287,18 +287,28 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     /**
      * The site's limits for the release's IP, this task's share of them: every parallel instance of
      * this operator has its own connections, so each may open its share of the rule's connections,
-     * as the scheduler's shards share the rate.
+     * as the scheduler's shards share the rate. TLS is required when the site or the tenant is in
+     * {@code sluice.smtp.tls-required-sites} or {@code -tenants}.
      */
     SiteLimits limits(Release release) {
+        boolean tls =
+                settings.tls().required(release.site(), release.delivery().message().tenant());
         if (rules == null || release.site() == null) {
-            return null;
+            return tls
+                    ? new SiteLimits(
+                            String.valueOf(release.site()),
+                            Integer.MAX_VALUE,
+                            Integer.MAX_VALUE,
+                            true)
+                    : null;
         }
         SiteRule rule = rules.at(release.site(), release.sendingIp());
         return new SiteLimits(
                 release.site(),
                 concurrency.limit(
                         release.sendingIp(), release.site(), ceiling(release), clock.millis()),
-                rule.perConnection());
+                rule.perConnection(),
+                tls);
     }
 
     /** The rule's connections for the release's IP at its site, this task's share. */
@@ -442,7 +452,11 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
         // site's health, and never a connection failure towards dead-site detection.
         if (local
                 || r.stage() == SmtpStage.RESOLVE
-                || (r.replyCode() == 0 && r.outcome() == Outcome.PERMANENT_FAILURE)) {
+                || (r.replyCode() == 0 && r.outcome() == Outcome.PERMANENT_FAILURE)
+                // Required TLS a host does not offer (or a failed handshake) is a matter of
+                // policy between the two ends, not of the site's health: pausing the site as
+                // dead would hold back mail that may go in clear.
+                || (r.replyCode() == 0 && r.stage() == SmtpStage.STARTTLS)) {
             return feedback(release, Feedback.Kind.LOCAL, reply, null, now);
         }
         if (r.replyCode() > 0) {

@@ -527,8 +527,12 @@ public final class AsyncSmtpDelivery implements SmtpClient {
                 });
     }
 
+    private boolean tlsRequired(SiteLimits limits) {
+        return settings.tlsRequired() || (limits != null && limits.tlsRequired());
+    }
+
     private CompletableFuture<Void> startTls(SmtpSession s, SendingIp ip, SiteLimits limits) {
-        boolean required = settings.tlsRequired() || (limits != null && limits.tlsRequired());
+        boolean required = tlsRequired(limits);
         if (!s.extensions.startTls() || !settings.startTls()) {
             if (required) {
                 throw new HandshakeFailure(
@@ -537,7 +541,7 @@ public final class AsyncSmtpDelivery implements SmtpClient {
                         s.mxHost
                                 + " does not offer STARTTLS and TLS is required"
                                 + (limits != null && limits.tlsRequired()
-                                        ? " for site " + limits.site()
+                                        ? " for this mail to " + limits.site()
                                         : "")
                                 + "; not sent in clear",
                         "");
@@ -618,6 +622,20 @@ public final class AsyncSmtpDelivery implements SmtpClient {
      * the connection's event loop.
      */
     private void transaction(SmtpSession s, Attempt a) {
+        if (!s.tls && tlsRequired(a.limits)) {
+            // A connection opened in clear for mail that allowed it (its host offers no
+            // STARTTLS): never carries mail that requires TLS.
+            pool.release(s, true);
+            a.done(
+                    Outcome.TEMPORARY_FAILURE,
+                    SmtpStage.STARTTLS,
+                    0,
+                    "4.7.10",
+                    s.mxHost + " does not offer STARTTLS and TLS is required; not sent in clear",
+                    s.mxHost,
+                    false);
+            return;
+        }
         if (prepare == null) {
             transaction(s, a, prepared(a));
             return;

@@ -355,6 +355,29 @@ class SmtpProtocolITCase {
         }
     }
 
+    /**
+     * A connection opened in clear for mail that allowed it is not reused for mail whose site or
+     * tenant requires TLS: that mail fails temporarily and nothing of it goes over the wire.
+     */
+    @Test
+    void aClearConnectionNeverCarriesMailThatRequiresTls() throws Exception {
+        try (Rig rig = rig(Client.ASYNC, "PIPELINING", "8BITMIME")) {
+            String rcpt = "reader@" + rig.domain();
+            AttemptResult clear =
+                    rig.client()
+                            .deliver(FROM, rcpt, PLAIN, ip, new SiteLimits("proto", 5, 100, false));
+            AttemptResult secure =
+                    rig.client()
+                            .deliver(FROM, rcpt, PLAIN, ip, new SiteLimits("proto", 5, 100, true));
+
+            assertThat(clear.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(secure.outcome()).isEqualTo(Outcome.TEMPORARY_FAILURE);
+            assertThat(secure.stage()).isEqualTo(SmtpStage.STARTTLS);
+            assertThat(secure.replyText()).contains("does not offer STARTTLS");
+            assertThat(verbs(rig.server.commands()).stream().filter("MAIL"::equals)).hasSize(1);
+        }
+    }
+
     @Test
     void tlsRequiredAndNoStarttlsOfferedFailsTemporarilyWithoutSending() throws Exception {
         try (Rig rig =
