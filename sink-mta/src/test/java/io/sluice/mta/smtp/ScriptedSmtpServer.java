@@ -26,9 +26,9 @@ import javax.net.ssl.SSLSocket;
  * rcpt550-...}, {@code data554-...}, {@code end451-...} the code at RCPT, DATA or the final dot;
  * {@code drop-after-dot-...} a closed connection instead of the final reply; {@code
  * silent-after-dot-...} no reply at all; a sender {@code bare-...} gets bare reply codes, without
- * text ({@code 250}), as RFC 5321 allows. With {@code STARTTLS} among its extensions it upgrades
- * the connection with a real TLS handshake (a self-signed certificate made at start) and records
- * which commands arrived encrypted.
+ * text ({@code 250}), as RFC 5321 allows; a sender {@code slow-...} every reply 300 ms late. With
+ * {@code STARTTLS} among its extensions it upgrades the connection with a real TLS handshake (a
+ * self-signed certificate made at start) and records which commands arrived encrypted.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -371,6 +371,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
 
         private void reply(String text) throws IOException {
+            if (sender != null && sender.startsWith("slow-")) {
+                out.flush();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
             if (sender != null && sender.startsWith("bare-") && text.matches("^[23]\\d\\d .*")) {
                 text = text.substring(0, 3);
             }

@@ -343,6 +343,37 @@ class SmtpProtocolITCase {
         }
     }
 
+    /**
+     * A slow server (every reply 300 ms late) gets its mail when the replies come within the
+     * time-outs, and a temporary failure at the stage that waited too long when they do not.
+     */
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void slowRepliesWithinTheTimeoutsDeliverAndBeyondThemDefer(Client kind) throws Exception {
+        try (Rig patient = rig(kind, "PIPELINING", "8BITMIME")) {
+            AttemptResult r = patient.send("slow-b@acme.example", "reader", PLAIN);
+
+            assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.DELIVERED);
+            assertThat(r.latency()).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300));
+        }
+        try (Rig hasty =
+                rig(
+                        kind,
+                        s -> s.withCommandTimeouts(java.time.Duration.ofMillis(100)),
+                        "220 slow.test ESMTP",
+                        "PIPELINING",
+                        "8BITMIME")) {
+            AttemptResult r = hasty.send("slow-b@acme.example", "reader", PLAIN);
+
+            assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.TEMPORARY_FAILURE);
+            if (kind == Client.ASYNC) {
+                // Angus Mail reports a failed MAIL FROM as DATA (ADR 0005).
+                assertThat(r.stage()).isEqualTo(SmtpStage.MAIL);
+            }
+            assertThat(hasty.server.sessions.get(0).messages).isEmpty();
+        }
+    }
+
     /** RFC 5321 section 4.2: the text after a reply code is optional. */
     @Test
     void bareReplyCodesWithoutTextAreUnderstood() throws Exception {
