@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.delivery.kafka.Topics;
 import io.sluice.it.ReputationScenarios.Decided;
 import io.sluice.local.LocalStack;
-import io.sluice.reputation.ReputationOptions;
 import io.sluice.schema.ControlType;
 import io.sluice.schema.DeliveryEvent;
 import io.sluice.schema.DeliveryEventType;
@@ -41,12 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * messages from IP will be permanently deferred; Retrying will NOT succeed}), a 4xx, so the refused
  * messages are deferred and retried rather than bounced.
  *
- * <p>Test rules: the shipped reputation rules with one block reply at a site enough to block the IP
- * there ({@code ip@site blocks 1h blocked=1} instead of {@code warning=1 blocked=2}). With the
- * shipped rules the reputation job waits for a second block reply, which seldom comes within a run:
- * the delivery job pauses the IP at Yahoo for 90 minutes on the first [TSS09] itself (its
- * responses.rules, "permanently deferred"), so a second reply comes only from attempts already
- * under way.
+ * <p>The shipped reputation rules: one block reply at a site blocks the IP there (the delivery job
+ * has paused it there on that reply already, so a second one would come only from attempts under
+ * way).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IpBlockITCase {
@@ -65,16 +61,7 @@ class IpBlockITCase {
     @BeforeAll
     static void start() throws Exception {
         int smtpPort = 20_000 + (int) ((ProcessHandle.current().pid() + 17) % 20_000);
-        Path rules =
-                ReputationScenarios.rulesFile(
-                        home.resolve("test-reputation.rules"),
-                        Map.of(
-                                "ip@site   blocks        1h    warning=1     blocked=2",
-                                "ip@site   blocks        1h    blocked=1"));
-        stack =
-                LocalStack.start(
-                        new LocalStack.Settings(home, 0, 0, smtpPort, 47, 2, true)
-                                .with(ReputationOptions.RULES_FILE.key(), rules.toString()));
+        stack = LocalStack.start(new LocalStack.Settings(home, 0, 0, smtpPort, 47, 2, true));
     }
 
     @AfterAll

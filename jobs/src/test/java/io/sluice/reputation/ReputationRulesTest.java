@@ -108,7 +108,7 @@ class ReputationRulesTest {
     void blocksAtASiteBlockTheIpThereWithoutAMinimumButNeverATenant() {
         RollingCounts c = new RollingCounts();
         c.add(Counter.ATTEMPTS, NOW, NOW, 10);
-        c.add(Counter.BLOCKS, NOW, NOW, 2);
+        c.add(Counter.BLOCKS, NOW, NOW, 1);
 
         assertThat(RULES.assess(Entity.Kind.IP_AT_SITE, c, NOW).health()).isEqualTo(Health.BLOCKED);
         assertThat(RULES.assess(Entity.Kind.TENANT, c, NOW).health()).isEqualTo(Health.HEALTHY);
