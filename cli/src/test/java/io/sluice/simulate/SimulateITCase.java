@@ -56,6 +56,20 @@ class SimulateITCase {
                                 .toList())
                 .isNotEmpty()
                 .noneMatch(d -> d.clientIp().equals("127.0.0.11"));
+        // What the delivery job reported of the blocked IP at Yahoo: the first thing to read when
+        // no decision came.
+        run.events().stream()
+                .filter(e -> e.getAttempt() != null)
+                .filter(e -> "127.0.0.11".equals(String.valueOf(e.getAttempt().getSendingIp())))
+                .filter(e -> "yahoo".equals(String.valueOf(e.getSite())))
+                .filter(e -> e.getType() != io.sluice.schema.DeliveryEventType.DELIVERED)
+                .filter(e -> e.getType() != io.sluice.schema.DeliveryEventType.ATTEMPTED)
+                .filter(e -> String.valueOf(e.getReason()).contains("TSS09"))
+                .limit(5)
+                .forEach(
+                        e ->
+                                System.out.println(
+                                        "ip-blocked: " + e.getType() + " " + e.getReason()));
         // The reputation job took the IP out of rotation at Yahoo, and said why.
         assertThat(run.controls())
                 .anySatisfy(
