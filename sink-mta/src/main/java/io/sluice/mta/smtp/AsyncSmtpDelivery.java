@@ -599,20 +599,6 @@ public final class AsyncSmtpDelivery implements SmtpClient {
                 r.code(), stage, s.mxHost + " refused the session: " + reply, reply);
     }
 
-    /** The greeting, EHLO or STARTTLS was refused or failed: try the next MX. */
-    private static final class HandshakeFailure extends RuntimeException {
-        final int code;
-        final SmtpStage stage;
-        final String reply;
-
-        HandshakeFailure(int code, SmtpStage stage, String message, String reply) {
-            super(message, null, false, false);
-            this.code = code;
-            this.stage = stage;
-            this.reply = reply;
-        }
-    }
-
     // ---- the transaction: MAIL, RCPT, DATA (pipelined when offered), the message ----
 
     /**

@@ -378,20 +378,6 @@ public final class SmtpDelivery implements SmtpClient {
         return new ConnectionPool.Connection(key, transport, mxHost, clock.instant());
     }
 
-    /** The greeting or EHLO was refused: try the next MX, remember what this one said. */
-    private static final class HandshakeFailure extends Exception {
-        final int code;
-        final SmtpStage stage;
-        final String reply;
-
-        HandshakeFailure(int code, SmtpStage stage, String message, String reply) {
-            super(message, null, false, false);
-            this.code = code;
-            this.stage = stage;
-            this.reply = reply;
-        }
-    }
-
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
