@@ -240,10 +240,7 @@ public final class SimulationRunner {
         Map<String, Integer> counters = new HashMap<>();
         for (int h = 0; h < sc.days() * 24; h++) {
             for (Scenario.Traffic t : sc.traffic()) {
-                int inHour =
-                        (int)
-                                ((long) t.perDay() * (h % 24 + 1) / 24
-                                        - (long) t.perDay() * (h % 24) / 24);
+                int inHour = t.inHour(h / 24, h % 24);
                 for (int k = 0; k < inHour; k++) {
                     int i = counters.merge(t.tenant(), 1, Integer::sum);
                     String domain = t.domains().get(i % t.domains().size());
