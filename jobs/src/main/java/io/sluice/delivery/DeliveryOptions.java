@@ -126,9 +126,8 @@ public final class DeliveryOptions {
                     .doubleType()
                     .defaultValue(1.0)
                     .withDescription(
-                            "Traffic at 1/this of its real volume (1 = real): shaping rates,"
-                                    + " warm-up quotas and the reputation rules' minimum attempts"
-                                    + " are divided by it, as the simulated providers divide their"
+                            "Traffic at 1/this of its real volume (1 = real): shaping rates"
+                                    + " and warm-up quotas are divided by it, as the simulated providers divide their"
                                     + " per-IP limits, so a simulation keeps the shape of real"
                                     + " traffic at a volume a laptop carries. Only for simulations.");
 

@@ -5,12 +5,12 @@ import java.io.Serializable;
 /**
  * Traffic running at {@code 1/factor} of its real volume, for simulations: {@code
  * sluice.volume-scale} 20 divides every count of Sluice's policies that is sized for real traffic
- * (shaping rates, warm-up quotas, the reputation rules' minimum attempts) by 20, so that a scenario
- * sending a twentieth of the mail meets the same limits at the same moments. The simulated
- * providers divide their per-IP rates and tier thresholds by the same factor; together they keep
- * the shape of a warm-up (quota against provider limit, step by step) at a volume two cores can
- * carry. Shares (bounce and complaint rates) and durations are untouched: the first are already per
- * message, the second belong to {@link TimeScale}. docs/simulate.md says why.
+ * (shaping rates and warm-up quotas) by 20, so that a scenario sending a twentieth of the mail
+ * meets the same limits at the same moments. The simulated providers divide their per-IP rates and
+ * tier thresholds by the same factor; together they keep the shape of a warm-up (quota against
+ * provider limit, step by step) at a volume two cores can carry. Shares (bounce and complaint
+ * rates) and durations are untouched: the first are already per message, the second belong to
+ * {@link TimeScale}. docs/simulate.md says why.
  */
 public record VolumeScale(double factor) implements Serializable {
 

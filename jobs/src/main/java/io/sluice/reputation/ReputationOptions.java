@@ -143,7 +143,7 @@ public final class ReputationOptions {
         io.sluice.delivery.VolumeScale volume =
                 io.sluice.delivery.DeliveryOptions.volumeScale(conf);
         return new ReputationPolicy(
-                ReputationRules.load(conf.get(RULES_FILE)).volumeScaled(volume),
+                ReputationRules.load(conf.get(RULES_FILE)),
                 new Warmup(WarmupPlan.load(conf.get(WARMUP_PLAN_FILE)).volumeScaled(volume), day),
                 conf.get(QUARANTINE_POOL),
                 recheck,

@@ -81,26 +81,6 @@ public final class ReputationRules implements Serializable {
         this.rules = rules;
     }
 
-    /**
-     * These rules at {@code 1/scale} of the volume (sluice.volume-scale): min-attempts divided, so
-     * a share is measured after as large a part of the traffic as in real life. The early count and
-     * the count lines (throttles, blocks per hour) stay: they count events whose number a twentieth
-     * of the traffic does not make a twentieth as meaningful.
-     */
-    public ReputationRules volumeScaled(io.sluice.delivery.VolumeScale scale) {
-        if (scale.isReal()) {
-            return this;
-        }
-        return new ReputationRules(
-                scale.count(minAttempts),
-                earlyCount,
-                blockFor,
-                throttleReasons,
-                blockReasons,
-                neutralReasons,
-                rules);
-    }
-
     public static ReputationRules defaults() {
         try (InputStream in = ReputationRules.class.getResourceAsStream(DEFAULT_RESOURCE)) {
             return parse("reputation.rules", new String(in.readAllBytes(), StandardCharsets.UTF_8));
