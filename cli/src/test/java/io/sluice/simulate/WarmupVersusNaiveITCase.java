@@ -15,11 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #10: the shipped {@code warmup} and {@code naive} scenarios, cut to their first two
- * simulated days at 4320x for the suite's time (the 30-day runs take about 16 minutes each: {@code
+ * simulated days at 4320x for the suite's time (the 30-day runs take about 11 minutes each: {@code
  * ./sluice simulate --scenario warmup --scenario naive}). The same traffic, the same enforcing
  * providers at 1/50 of the volume: with Sluice's warm-up the new IPs stay within the providers'
  * allowance and nothing is blocked; without shaping, warm-up and reputation the first campaigns
  * already get the new IPs rate-limited and blocked, and only them.
+ *
+ * <p>State on 2026-11-29: the warmup half passes (77 s); the naive half fails (no rate-limited
+ * refusal at all, 61 s), for the reason docs/simulate.md gives under "Measured here": at 4320x and
+ * 1/50 the scaled allowance per real second is above what the stack can send, so a campaign is no
+ * burst to the providers. The test stays failing until the scenario or the scaling is fixed.
  */
 class WarmupVersusNaiveITCase {
 
