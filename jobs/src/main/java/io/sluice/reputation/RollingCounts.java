@@ -79,9 +79,6 @@ public final class RollingCounts {
         this.scale = scale;
     }
 
-    /** How late (in real time) an event may reach the counts and still count as just now. */
-    static final long ALLOWED_LATENESS_MILLIS = 30_000;
-
     /** The largest scale: a day of one second. */
     public static final long MAX_SCALE = 86_400;
 
@@ -92,17 +89,7 @@ public final class RollingCounts {
     /** Counts {@code n} of {@code counter} at {@code at}; ignored once older than a day. */
     public void add(Counter counter, long at, long now, long n) {
         // A clock ahead of ours must not put counts in buckets that outlive the window.
-        long t = Math.min(at, now);
-        // An event that reached us up to ALLOWED_LATENESS late (real time) counts now: the
-        // pipeline's own delay (events are visible once the delivery job's checkpoint commits
-        // them, seconds later) is physics, not history. Under time compression that delay is
-        // hours of simulated time, and a block reply 2 s late fell out of a 1-hour window of
-        // 2.5 s (./sluice simulate ip-blocked ended without a decision). At real scale it moves
-        // a count by seconds within an hour.
-        if (now - t <= ALLOWED_LATENESS_MILLIS) {
-            t = now;
-        }
-        t = scaled(t);
+        long t = scaled(Math.min(at, now));
         hour.add(counter, t, scaled(now), n);
         day.add(counter, t, scaled(now), n);
     }

@@ -47,18 +47,6 @@ class RollingCountsTest {
     }
 
     @Test
-    void underTimeCompressionAnEventThePipelineDelayedStillCountsInTheHour() {
-        // A simulated day a minute: the hour window lasts 2.5 s of real time.
-        RollingCounts c = new RollingCounts(1_440);
-        long now = T0 - T0 % 60_000 + 30_000;
-        c.add(Counter.BLOCKS, now - 3_000, now, 1); // committed by a checkpoint 3 s later
-        c.add(Counter.BLOCKS, now - 40_000, now, 1); // beyond the allowed lateness: history
-
-        assertThat(c.total(Counter.BLOCKS, Window.HOUR, now)).isEqualTo(1);
-        assertThat(c.total(Counter.BLOCKS, Window.DAY, now)).isEqualTo(2);
-    }
-
-    @Test
     void anEventOlderThanTheWindowIsNotCountedAndOneFromTheFutureCountsNow() {
         RollingCounts c = new RollingCounts();
         long now = T0 + 30 * H;
