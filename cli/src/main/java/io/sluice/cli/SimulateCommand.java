@@ -92,7 +92,7 @@ public final class SimulateCommand implements Callable<Integer> {
                             + "x)");
             Path runHome = home.resolve(sc.name());
             deleteTree(runHome);
-            int total = sc.traffic().stream().mapToInt(t -> t.perDay() * sc.days()).sum();
+            int total = (int) sc.traffic().stream().mapToLong(t -> t.total(sc.days())).sum();
             ProgressBar bar = new ProgressBar(System.err, total);
             SimulationRunner.Run run =
                     SimulationRunner.run(

@@ -232,6 +232,8 @@ public final class LocalStack implements AutoCloseable {
                                     .smtpPort(s.smtpPort())
                                     .keepMessages(s.keepMessages())
                                     .timeScale(s.providerTimeScale())
+                                    .volumeScale(providerVolumeScale(s))
+                                    .established(establishedIps(s))
                                     .complaints(
                                             enforcingComplaintShare(s),
                                             feedbackServer,
@@ -294,7 +296,9 @@ public final class LocalStack implements AutoCloseable {
                     FeedbackJob.kafka(conf),
                     Clock.systemUTC(),
                     DeliveryOptions.verpKeys(conf));
-            ReputationJob.build(env, conf, ReputationJob.kafka(conf), Clock.systemUTC());
+            if (conf.get(ReputationOptions.ENABLED)) {
+                ReputationJob.build(env, conf, ReputationJob.kafka(conf), Clock.systemUTC());
+            }
             JobClient job = env.executeAsync("sluice-local");
             return new LocalStack(broker, internet, inboundSink, inbound, unsubscribe, job);
         } catch (Exception | Error e) {
@@ -443,6 +447,26 @@ public final class LocalStack implements AutoCloseable {
      * (the profiles' own 0.1% is Gmail's line, where the reputation job quarantines).
      */
     public static final String PROVIDER_COMPLAINT_SHARE = "sluice.local.provider-complaint-share";
+
+    /**
+     * Setting of the local stack, not of the jobs: sending IPs (separated by {@code ;}) the
+     * enforcing providers know as established senders from the start (the warm IPs of a pool that
+     * adds new ones). Unset: every IP is new to them.
+     */
+    public static final String PROVIDER_ESTABLISHED_IPS = "sluice.local.provider-established-ips";
+
+    private static List<String> establishedIps(Settings s) {
+        String v = s.options().get(PROVIDER_ESTABLISHED_IPS);
+        return v == null || v.isBlank() ? List.of() : List.of(v.strip().split("\\s*;\\s*"));
+    }
+
+    /**
+     * The enforcing providers' volume divisor: the jobs' sluice.volume-scale, one knob for both.
+     */
+    private static double providerVolumeScale(Settings s) {
+        String v = s.options().get(DeliveryOptions.VOLUME_SCALE.key());
+        return v == null ? 1 : new io.sluice.delivery.VolumeScale(Double.parseDouble(v)).factor();
+    }
 
     private static double enforcingComplaintShare(Settings s) {
         String v = s.options().get(PROVIDER_COMPLAINT_SHARE);

@@ -68,12 +68,268 @@ public final class HtmlReport {
             h.append("</td></tr>");
         }
         h.append("</table>");
+        comparisons(h, runs);
         for (SimulationRunner.Run r : runs) {
             run(h, r);
         }
         h.append("</body></html>\n");
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, h, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs of the same traffic (a baseline made with {@code base}, e.g. warmup and naive) side by
+     * side: their figures in one table, inbox placement and blocks per simulated day in one chart
+     * each, the new IPs' daily volume against the warm-up quota, and each IP's fate in each run.
+     */
+    static void comparisons(StringBuilder h, List<SimulationRunner.Run> runs) {
+        List<SimulationRunner.Run> done = new ArrayList<>();
+        for (SimulationRunner.Run a : runs) {
+            if (done.contains(a)) {
+                continue;
+            }
+            List<SimulationRunner.Run> same = new ArrayList<>();
+            for (SimulationRunner.Run b : runs) {
+                if (b.scenario().traffic().equals(a.scenario().traffic())
+                        && b.scenario().days() == a.scenario().days()) {
+                    same.add(b);
+                }
+            }
+            done.addAll(same);
+            if (same.size() > 1) {
+                sideBySide(h, same);
+            }
+        }
+    }
+
+    private static void sideBySide(StringBuilder h, List<SimulationRunner.Run> runs) {
+        List<String> names = runs.stream().map(r -> r.scenario().name()).toList();
+        h.append("<h2 id=\"side-by-side\">Side by side: ")
+                .append(esc(String.join(" vs ", names)))
+                .append("</h2><p>The same traffic (")
+                .append(esc(traffic(runs.get(0).scenario())))
+                .append(") with different Sluice settings: ");
+        List<String> settings = new ArrayList<>();
+        for (SimulationRunner.Run r : runs) {
+            List<String> off = new ArrayList<>();
+            r.scenario()
+                    .options()
+                    .forEach(
+                            (k, v) -> {
+                                if (k.endsWith(".enabled") && v.equals("false")) {
+                                    off.add(k);
+                                }
+                            });
+            settings.add(
+                    "<b>"
+                            + esc(r.scenario().name())
+                            + "</b> "
+                            + (off.isEmpty()
+                                    ? "with shaping, warm-up and reputation"
+                                    : "with " + esc(String.join(", ", off)) + " false"));
+        }
+        h.append(String.join("; ", settings)).append(".</p>");
+
+        h.append("<table><tr><th class=l>figure</th>");
+        for (String n : names) {
+            h.append("<th>").append(esc(n)).append("</th>");
+        }
+        h.append("</tr>");
+        row(h, "messages", runs, r -> Long.toString(r.all().messages()));
+        row(h, "delivered", runs, r -> pctText(r.all().deliveredPercent()));
+        row(h, "inboxed (of delivered)", runs, r -> pctText(r.all().inboxedPercent()));
+        row(h, "bounced", runs, r -> pctText(r.all().bouncedPercent()));
+        row(h, "blocks (refusals)", runs, r -> Long.toString(r.all().blocks()));
+        row(h, "rate-limited or throttled (refusals)", runs, r -> Long.toString(limited(r, null)));
+        row(h, "lost", runs, r -> Long.toString(r.all().lost()));
+        row(h, "duplicates", runs, r -> Long.toString(r.all().duplicates()));
+        row(h, "days to the last outcome", runs, r -> fmt(r.all().days()));
+        h.append("</table>");
+
+        int days = runs.get(0).scenario().days();
+        int hours = days * 24;
+        for (SimulationRunner.Run r : runs) {
+            hours = Math.max(hours, hours(r));
+        }
+        Map<String, double[]> inbox = new java.util.LinkedHashMap<>();
+        Map<String, double[]> blocks = new java.util.LinkedHashMap<>();
+        Map<String, double[]> fresh = new java.util.LinkedHashMap<>();
+        for (SimulationRunner.Run r : runs) {
+            String n = r.scenario().name();
+            List<String> newIps = newIps(r);
+            double[] accepted = new double[hours];
+            double[] inboxed = new double[hours];
+            double[] blocked = new double[hours];
+            double[] fromNew = new double[hours];
+            for (Delivery d : r.deliveries()) {
+                int day = dayOf(r.simHours(d.at()), hours);
+                accepted[day]++;
+                if (d.folder() == io.sluice.sim.policy.Folder.INBOX) {
+                    inboxed[day]++;
+                }
+                if (newIps.contains(d.clientIp())) {
+                    fromNew[day]++;
+                }
+            }
+            for (Refusal x : r.refusals()) {
+                if (x.reason().equals("blocked")) {
+                    blocked[dayOf(r.simHours(x.at()), hours)]++;
+                }
+            }
+            inbox.put(n + ": inboxed % of accepted", perHour(ratio(inboxed, accepted), hours));
+            blocks.put(n + ": block refusals", perHour(blocked, hours));
+            fresh.put(n + ": accepted from the new IPs", perHour(fromNew, hours));
+            if (!r.quotaDays().isEmpty()) {
+                double[] quota = new double[hours];
+                long dayMillis =
+                        new io.sluice.delivery.TimeScale(r.scenario().timeScale()).day().toMillis();
+                for (SimulationRunner.QuotaDay q : r.quotaDays()) {
+                    if (newIps.contains(q.ip())) {
+                        double at =
+                                r.simHoursOfReal(
+                                        java.time.Instant.ofEpochMilli(q.day() * dayMillis));
+                        quota[dayOf(Math.max(0, at), hours)] += q.quota();
+                    }
+                }
+                fresh.put(n + ": warm-up quota of the new IPs (all sites)", perHour(quota, hours));
+            }
+        }
+        chart(
+                h,
+                "Inbox placement per simulated day (% of the mail accepted that day)",
+                inbox,
+                hours,
+                "%");
+        chart(h, "Block refusals per simulated day", blocks, hours, "");
+        chart(
+                h,
+                "The new IPs: mail accepted per simulated day, against their warm-up quota",
+                fresh,
+                hours,
+                "");
+
+        java.util.Set<String> ips = new java.util.TreeSet<>();
+        runs.forEach(r -> r.deliveries().forEach(d -> ips.add(d.clientIp())));
+        runs.forEach(r -> r.refusals().forEach(x -> ips.add(x.clientIp())));
+        h.append("<h3>Each sending IP in each run</h3><table><tr><th class=l>IP</th>");
+        for (String n : names) {
+            h.append("<th>")
+                    .append(esc(n))
+                    .append(": accepted</th><th>inbox</th><th>rate-limited</th><th>blocks</th>");
+        }
+        h.append("<th class=l>highest warm-up quota</th></tr>");
+        for (String ip : ips) {
+            h.append("<tr><td class=l>").append(esc(ip));
+            if (newIps(runs.get(0)).contains(ip)) {
+                h.append(" (new)");
+            }
+            h.append("</td>");
+            String highest = "";
+            for (SimulationRunner.Run r : runs) {
+                long accepted = 0;
+                long inboxed = 0;
+                for (Delivery d : r.deliveries()) {
+                    if (d.clientIp().equals(ip)) {
+                        accepted++;
+                        if (d.folder() == io.sluice.sim.policy.Folder.INBOX) {
+                            inboxed++;
+                        }
+                    }
+                }
+                long blocked =
+                        r.refusals().stream()
+                                .filter(x -> x.clientIp().equals(ip))
+                                .filter(x -> x.reason().equals("blocked"))
+                                .count();
+                h.append("<td>").append(accepted).append("</td>");
+                h.append(pct(Figures.percent(inboxed, accepted)));
+                h.append("<td>").append(limited(r, ip)).append("</td>");
+                h.append(blocked > 0 ? "<td class=fail>" : "<td>").append(blocked).append("</td>");
+                Map<String, Long> quota = new TreeMap<>();
+                for (ControlEvent c : r.controls()) {
+                    if (c.getType() == ControlType.WARMUP_QUOTA
+                            && c.getQuotaPerDay() != null
+                            && ip.equals(String.valueOf(c.getSendingIp()))
+                            && c.getSite() != null) {
+                        quota.merge(String.valueOf(c.getSite()), c.getQuotaPerDay(), Math::max);
+                    }
+                }
+                if (!quota.isEmpty()) {
+                    List<String> parts = new ArrayList<>();
+                    quota.forEach((site, q) -> parts.add(site + " " + q));
+                    highest = r.scenario().name() + ": " + String.join(", ", parts) + "/day";
+                }
+            }
+            h.append("<td class=l>").append(esc(highest)).append("</td></tr>");
+        }
+        h.append("</table>");
+    }
+
+    private static String traffic(Scenario sc) {
+        List<String> parts = new ArrayList<>();
+        for (Scenario.Traffic t : sc.traffic()) {
+            parts.add(
+                    t.tenant()
+                            + " "
+                            + t.perDay()
+                            + "/day"
+                            + (t.growth() > 0
+                                    ? String.format(Locale.ROOT, " +%.0f%%/day", 100 * t.growth())
+                                    : "")
+                            + (t.campaignHour() >= 0 ? " at " + t.campaignHour() + ":00" : ""));
+        }
+        return String.join(", ", parts) + ", " + sc.days() + " days";
+    }
+
+    private static List<String> newIps(SimulationRunner.Run r) {
+        String v = r.scenario().options().get("sluice.reputation.new-ips");
+        return v == null ? List.of() : List.of(v.split("\\s*;\\s*"));
+    }
+
+    /** Refusals for rate (over the IP's rate, or throttled for reputation), of one IP or all. */
+    private static long limited(SimulationRunner.Run r, String ip) {
+        return r.refusals().stream()
+                .filter(x -> ip == null || x.clientIp().equals(ip))
+                .filter(
+                        x ->
+                                x.reason()
+                                                .equals(
+                                                        io.sluice.sim.profile.ReplyKind.RATE_LIMITED
+                                                                .key())
+                                        || x.reason()
+                                                .equals(
+                                                        io.sluice.sim.profile.ReplyKind.THROTTLED
+                                                                .key()))
+                .count();
+    }
+
+    private static int dayOf(double simHours, int hours) {
+        return Math.min((hours - 1) / 24, Math.max(0, (int) (simHours / 24)));
+    }
+
+    /** A value per day drawn over the day's hours, so the hour-based chart shows days as steps. */
+    private static double[] perHour(double[] perDay, int hours) {
+        double[] out = new double[hours];
+        for (int i = 0; i < hours; i++) {
+            out[i] = perDay[i / 24];
+        }
+        return out;
+    }
+
+    private static void row(
+            StringBuilder h,
+            String label,
+            List<SimulationRunner.Run> runs,
+            java.util.function.Function<SimulationRunner.Run, String> value) {
+        h.append("<tr><td class=l>").append(esc(label)).append("</td>");
+        for (SimulationRunner.Run r : runs) {
+            h.append("<td>").append(esc(value.apply(r))).append("</td>");
+        }
+        h.append("</tr>");
+    }
+
+    private static String pctText(double v) {
+        return String.format(Locale.ROOT, "%.2f%%", v);
     }
 
     private static void cells(StringBuilder h, Figures f) {

@@ -37,7 +37,17 @@ public record Scenario(
 
     /** The scenarios shipped in the jar, in the order {@code --all} runs them. */
     public static final List<String> SHIPPED =
-            List.of("new-ips", "bad-tenant", "ip-blocked", "key-compromised");
+            List.of("new-ips", "bad-tenant", "ip-blocked", "key-compromised", "warmup", "naive");
+
+    /** {@code sending-ips}: warm IPs from 127.0.0.10 (at most 10: .20 is the quarantine IP). */
+    static final int FIRST_WARM_OCTET = 10;
+
+    static final int MAX_WARM_IPS = 10;
+
+    /** {@code sending-ips}: new IPs from 127.0.0.30. */
+    static final int FIRST_NEW_OCTET = 30;
+
+    static final int MAX_NEW_IPS = 20;
 
     static final String RESOURCES = "/io/sluice/simulate/scenarios/";
 
@@ -47,6 +57,9 @@ public record Scenario(
      * @param unknown share of the list that does not exist (hard bounces)
      * @param complaining share of the list that reports marketing mail as spam
      * @param domains recipient domains, used in turn
+     * @param growth the volume's growth per day (0.1: each day 10% more than the day before)
+     * @param campaignHour the simulated hour of the day (0-23) at which the whole day's mail is
+     *     submitted at once, as a campaign is; -1 to spread it evenly over the day's hours
      */
     public record Traffic(
             String tenant,
@@ -54,7 +67,33 @@ public record Scenario(
             boolean marketing,
             double unknown,
             double complaining,
-            List<String> domains) {}
+            List<String> domains,
+            double growth,
+            int campaignHour) {
+
+        /** The tenant's mail on simulated day {@code day} (from 0): perDay grown day by day. */
+        public int onDay(int day) {
+            return (int) Math.round(perDay * Math.pow(1 + growth, day));
+        }
+
+        /** The tenant's mail in {@code hour} of {@code day}. */
+        public int inHour(int day, int hour) {
+            long n = onDay(day);
+            if (campaignHour >= 0) {
+                return hour == campaignHour ? (int) n : 0;
+            }
+            return (int) (n * (hour + 1) / 24 - n * hour / 24);
+        }
+
+        /** All the tenant's mail over {@code days} days. */
+        public long total(int days) {
+            long n = 0;
+            for (int d = 0; d < days; d++) {
+                n += onDay(d);
+            }
+            return n;
+        }
+    }
 
     /**
      * Something that happens to the world at a simulated time.
@@ -159,6 +198,23 @@ public record Scenario(
                 case "traffic" -> traffic.add(traffic(w, file, n));
                 case "event" -> events.add(event(w, file, n));
                 case "expect" -> expectations.add(expectation(rest, file, n));
+                case "base" -> {
+                    // Another scenario's world and traffic (not its description or
+                    // expectations): a baseline runs exactly the traffic it compares against.
+                    Scenario base = load(rest);
+                    days = base.days();
+                    timeScale = base.timeScale();
+                    traffic.addAll(base.traffic());
+                    events.addAll(base.events());
+                    options.putAll(base.options());
+                    files.putAll(base.files());
+                }
+                case "volume-scale" ->
+                        options.put(
+                                "sluice.volume-scale",
+                                Double.toString(
+                                        number(w, 1, file, n, "volume-scale DIVISOR", 1, 10_000)));
+                case "sending-ips" -> sendingIps(w, file, n, options);
                 case "option", "file" -> {
                     if (w.length != 3 || !w[1].startsWith("sluice.")) {
                         throw new ScenarioFileException(
@@ -174,8 +230,9 @@ public record Scenario(
                                 n,
                                 "\""
                                         + w[0]
-                                        + "\" -- expected description, days, time-scale, traffic,"
-                                        + " event, expect, option or file");
+                                        + "\" -- expected description, base, days, time-scale,"
+                                        + " volume-scale, sending-ips, traffic, event, expect,"
+                                        + " option or file");
             }
         }
         if (traffic.isEmpty()) {
@@ -193,10 +250,65 @@ public record Scenario(
                 Map.copyOf(files));
     }
 
+    /**
+     * {@code sending-ips [W warm] [N new]}: the shared pool is W warm IPs from 127.0.0.10, which
+     * the providers know as established senders, and N new ones from 127.0.0.30, listed in
+     * sluice.reputation.new-ips; the quarantine pool keeps 127.0.0.20.
+     */
+    private static void sendingIps(String[] w, String file, int n, Map<String, String> options) {
+        String form = "sending-ips [W warm] [N new] (W from 0 to 10, N from 0 to 20)";
+        int warm = 0;
+        int fresh = 0;
+        boolean ok = w.length == 3 || w.length == 5;
+        for (int k = 1; ok && k + 1 < w.length; k += 2) {
+            ok = w[k].matches("\\d{1,2}");
+            if (ok && w[k + 1].equals("warm") && warm == 0) {
+                warm = Integer.parseInt(w[k]);
+                ok = warm <= MAX_WARM_IPS;
+            } else if (ok && w[k + 1].equals("new") && fresh == 0) {
+                fresh = Integer.parseInt(w[k]);
+                ok = fresh <= MAX_NEW_IPS;
+            } else {
+                ok = false;
+            }
+        }
+        if (!ok || warm + fresh == 0) {
+            throw new ScenarioFileException(
+                    file, n, "\"" + String.join(" ", w) + "\" -- expected " + form);
+        }
+        List<String> entries = new ArrayList<>();
+        List<String> warmIps = new ArrayList<>();
+        List<String> newIps = new ArrayList<>();
+        for (int k = 0; k < warm; k++) {
+            warmIps.add("127.0.0." + (FIRST_WARM_OCTET + k));
+        }
+        for (int k = 0; k < fresh; k++) {
+            newIps.add("127.0.0." + (FIRST_NEW_OCTET + k));
+        }
+        for (String ip : concat(warmIps, newIps)) {
+            String octet = ip.substring(ip.lastIndexOf('.') + 1);
+            entries.add("shared/" + ip + "/mta" + octet + ".sluice.test");
+        }
+        entries.add("quarantine/127.0.0.20/mta20.sluice.test");
+        options.put("sluice.sending-ips", String.join(";", entries));
+        if (!newIps.isEmpty()) {
+            options.put("sluice.reputation.new-ips", String.join(";", newIps));
+        }
+        if (!warmIps.isEmpty()) {
+            options.put("sluice.local.provider-established-ips", String.join(";", warmIps));
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     private static Traffic traffic(String[] w, String file, int n) {
         String form =
                 "traffic TENANT N/day [marketing|transactional] [unknown=P%] [complaining=P%]"
-                        + " [domains=a,b,...]";
+                        + " [domains=a,b,...] [growth=P%/day] [campaign=HOUR]";
         if (w.length < 3 || !w[1].matches("[a-z][a-z0-9-]*") || !w[2].matches("\\d+/day")) {
             throw new ScenarioFileException(
                     file, n, "\"" + String.join(" ", w) + "\" -- expected " + form);
@@ -206,6 +318,8 @@ public record Scenario(
         double unknown = 0;
         double complaining = 0;
         List<String> domains = List.of("gmail.com", "outlook.com", "yahoo.com");
+        double growth = 0;
+        int campaignHour = -1;
         for (int k = 3; k < w.length; k++) {
             String word = w[k];
             if (word.equals("marketing") || word.equals("transactional")) {
@@ -214,13 +328,29 @@ public record Scenario(
                 unknown = share(word, file, n);
             } else if (word.startsWith("complaining=")) {
                 complaining = share(word, file, n);
+            } else if (word.startsWith("growth=")) {
+                if (!word.matches("growth=\\d+(\\.\\d+)?%/day")) {
+                    throw new ScenarioFileException(
+                            file, n, "\"" + word + "\" -- expected a growth like growth=12%/day");
+                }
+                growth = Double.parseDouble(word.substring(7, word.indexOf('%'))) / 100;
+            } else if (word.startsWith("campaign=")) {
+                String h = word.substring(9);
+                if (!h.matches("\\d{1,2}") || Integer.parseInt(h) > 23) {
+                    throw new ScenarioFileException(
+                            file,
+                            n,
+                            "\"" + word + "\" -- expected campaign=HOUR, an hour from 0 to 23");
+                }
+                campaignHour = Integer.parseInt(h);
             } else if (word.startsWith("domains=")) {
                 domains = List.of(word.substring(8).toLowerCase(Locale.ROOT).split(","));
             } else {
                 throw new ScenarioFileException(file, n, "\"" + word + "\" -- expected " + form);
             }
         }
-        return new Traffic(w[1], perDay, marketing, unknown, complaining, domains);
+        return new Traffic(
+                w[1], perDay, marketing, unknown, complaining, domains, growth, campaignHour);
     }
 
     private static Event event(String[] w, String file, int n) {

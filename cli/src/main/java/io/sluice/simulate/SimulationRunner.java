@@ -210,7 +210,7 @@ public final class SimulationRunner {
                     next++;
                 }
                 producer.flush();
-                sample(internet, h, standings);
+                sample(sc, internet, h, standings);
                 progress.accept(log.finals.size(), "day " + (h / 24 + 1) + "/" + sc.days());
             }
             // The traffic is out; wait for the last retries (72 simulated hours) and some slack.
@@ -219,7 +219,7 @@ public final class SimulationRunner {
             while (!log.complete() && System.nanoTime() < deadline) {
                 log.poll(Duration.ofMillis(200));
                 if (System.nanoTime() >= start + h * hourNanos) {
-                    sample(internet, h++, standings);
+                    sample(sc, internet, h++, standings);
                 }
                 progress.accept(log.finals.size(), "waiting for outcomes");
             }
@@ -240,10 +240,7 @@ public final class SimulationRunner {
         Map<String, Integer> counters = new HashMap<>();
         for (int h = 0; h < sc.days() * 24; h++) {
             for (Scenario.Traffic t : sc.traffic()) {
-                int inHour =
-                        (int)
-                                ((long) t.perDay() * (h % 24 + 1) / 24
-                                        - (long) t.perDay() * (h % 24) / 24);
+                int inHour = t.inHour(h / 24, h % 24);
                 for (int k = 0; k < inHour; k++) {
                     int i = counters.merge(t.tenant(), 1, Integer::sum);
                     String domain = t.domains().get(i % t.domains().size());
@@ -364,12 +361,13 @@ public final class SimulationRunner {
                 .build();
     }
 
-    private static void sample(SimulatedInternet internet, int hour, List<Standing> out) {
+    private static void sample(
+            Scenario sc, SimulatedInternet internet, int hour, List<Standing> out) {
         for (MailboxServer server : internet.servers()) {
             server.policy()
                     .ifPresent(
                             p -> {
-                                for (String ip : sendingIps()) {
+                                for (String ip : sendingIps(sc)) {
                                     out.add(
                                             new Standing(
                                                     hour,
@@ -381,9 +379,11 @@ public final class SimulationRunner {
         }
     }
 
-    static List<String> sendingIps() {
+    /** The run's sending IPs: the scenario's ({@code sending-ips}), else the local stack's. */
+    static List<String> sendingIps(Scenario sc) {
         List<String> ips = new ArrayList<>();
-        for (String entry : LocalStack.SENDING_IPS) {
+        String set = sc.options().get(DeliveryOptions.SENDING_IPS.key());
+        for (String entry : set != null ? List.of(set.split(";")) : LocalStack.SENDING_IPS) {
             ips.add(entry.split("/")[1]);
         }
         return ips;

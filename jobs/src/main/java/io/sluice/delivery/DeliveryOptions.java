@@ -122,6 +122,34 @@ public final class DeliveryOptions {
         return new TimeScale(c.get(TIME_SCALE));
     }
 
+    public static final ConfigOption<Double> VOLUME_SCALE =
+            ConfigOptions.key("sluice.volume-scale")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "Traffic at 1/this of its real volume (1 = real): shaping rates"
+                                    + " and warm-up quotas are divided by it, as the simulated providers divide their"
+                                    + " per-IP limits, so a simulation keeps the shape of real"
+                                    + " traffic at a volume a laptop carries. Only for simulations.");
+
+    /** {@link #VOLUME_SCALE}, checked. */
+    public static VolumeScale volumeScale(Configuration c) {
+        return new VolumeScale(c.get(VOLUME_SCALE));
+    }
+
+    public static final ConfigOption<Boolean> SHAPING_ENABLED =
+            ConfigOptions.key("sluice.shaping.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "False switches traffic shaping off: no rate per IP and site, as many"
+                                    + " connections per IP and site as sluice.delivery.threads, no"
+                                    + " adaptive backoff, no response rules, no pause on a"
+                                    + " Retry-After. Warm-up quotas and the control stream's"
+                                    + " pauses, blocks and pools still apply (switch them off with"
+                                    + " sluice.warmup.enabled and sluice.reputation.enabled). For"
+                                    + " baselines and load tests, never for real mail.");
+
     /**
      * The day of warm-up quotas and reputation: {@code sluice.reputation.day} when set, else a day
      * shrunk by {@link #TIME_SCALE}.
@@ -430,16 +458,18 @@ public final class DeliveryOptions {
      * with its file and line rather than a running task.
      */
     public static SiteScheduler siteScheduler(Configuration c) {
-        return new SiteScheduler(
-                        ShapingRules.load(c.get(SHAPING_RULES_FILE)),
-                        ResponseRules.load(c.get(RESPONSE_RULES_FILE)),
+        SiteScheduler shaped =
+                new SiteScheduler(
+                        ShapingRules.load(c.get(SHAPING_RULES_FILE)).volumeScaled(volumeScale(c)),
+                        ResponseRules.load(c.get(RESPONSE_RULES_FILE)).volumeScaled(volumeScale(c)),
                         PoolPolicy.of(
                                         c.get(SENDING_IPS),
                                         c.get(DEDICATED_POOLS),
                                         c.get(DEFAULT_POOL))
-                                .withNewIps(c.get(ReputationOptions.NEW_IPS)),
+                                .withNewIps(ReputationOptions.newIps(c)),
                         day(c),
-                        c.get(RETRY_MAX_AGE).toMillis())
+                        c.get(RETRY_MAX_AGE).toMillis());
+        return (c.get(SHAPING_ENABLED) ? shaped : shaped.unshaped(c.get(DELIVERY_THREADS)))
                 .timeScaled(timeScale(c));
     }
 

@@ -59,6 +59,11 @@ public final class ReputationJob {
 
     public static void main(String[] args) throws Exception {
         Configuration conf = DeliveryJob.loadConfiguration(args);
+        if (!conf.get(ReputationOptions.ENABLED)) {
+            throw new IllegalArgumentException(
+                    "sluice.reputation.enabled is false -- the reputation job is switched off;"
+                            + " do not submit it, or set the option to true");
+        }
         StreamExecutionEnvironment env = DeliveryJob.environment(conf);
         build(env, conf, kafka(conf), Clock.systemUTC());
         env.execute("sluice-reputation");

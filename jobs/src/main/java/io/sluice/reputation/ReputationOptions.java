@@ -97,6 +97,27 @@ public final class ReputationOptions {
                             "How often each sending IP is looked up in the DNSBL zones; a listing's"
                                     + " block lapses two intervals after the last check that saw it.");
 
+    public static final ConfigOption<Boolean> ENABLED =
+            ConfigOptions.key("sluice.reputation.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "False: the reputation job is not run (the local stack and simulations"
+                                    + " leave it out; ReputationJob refuses to start), so no"
+                                    + " decision of its own (quarantine, pause, IP block, warm-up"
+                                    + " quota, rate override) reaches the delivery job. Operators'"
+                                    + " decisions still do. For baselines, never for real mail.");
+
+    public static final ConfigOption<Boolean> WARMUP_ENABLED =
+            ConfigOptions.key("sluice.warmup.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "False: sluice.reputation.new-ips is ignored by both jobs, so new IPs"
+                                    + " are treated as warm from the first message (no warm-up"
+                                    + " quota, no cold-IP preference). For baselines, never for"
+                                    + " real mail.");
+
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("sluice.reputation.group-id")
                     .stringType()
@@ -104,6 +125,11 @@ public final class ReputationOptions {
                     .withDescription("Consumer group of the reputation job.");
 
     private ReputationOptions() {}
+
+    /** The IPs to warm up: sluice.reputation.new-ips, none when the warm-up is switched off. */
+    public static List<String> newIps(Configuration conf) {
+        return conf.get(WARMUP_ENABLED) ? conf.get(NEW_IPS) : List.of();
+    }
 
     /** The policy from the configuration; a bad rules or plan file fails here, with its line. */
     public static ReputationPolicy policy(Configuration conf) {
@@ -114,9 +140,11 @@ public final class ReputationOptions {
                         ? conf.get(RECHECK)
                         : io.sluice.delivery.DeliveryOptions.timeScale(conf)
                                 .shrink(RECHECK.defaultValue());
+        io.sluice.delivery.VolumeScale volume =
+                io.sluice.delivery.DeliveryOptions.volumeScale(conf);
         return new ReputationPolicy(
                 ReputationRules.load(conf.get(RULES_FILE)),
-                new Warmup(WarmupPlan.load(conf.get(WARMUP_PLAN_FILE)), day),
+                new Warmup(WarmupPlan.load(conf.get(WARMUP_PLAN_FILE)).volumeScaled(volume), day),
                 conf.get(QUARANTINE_POOL),
                 recheck,
                 ReputationPolicy.timeScale(day));
@@ -145,7 +173,7 @@ public final class ReputationOptions {
     /** The warm-up starts: per new IP, one per warm-up site and one IP-wide. */
     public static List<Signal> warmupSeeds(Configuration conf) {
         List<Signal> seeds = new ArrayList<>();
-        for (String ip : conf.get(NEW_IPS)) {
+        for (String ip : newIps(conf)) {
             String address = ip.strip();
             if (!address.matches("[0-9.]+|[0-9a-fA-F:]+")) {
                 throw new IllegalArgumentException(

@@ -103,6 +103,18 @@ public record WarmupPlan(String name, List<Long> steps) implements Serializable 
         return new WarmupPlan(file, steps);
     }
 
+    /**
+     * This plan at {@code 1/scale} of the volume (sluice.volume-scale): each step divided, at least
+     * 1, so 100, 200, 400 at 20 is 5, 10, 20.
+     */
+    public WarmupPlan volumeScaled(io.sluice.delivery.VolumeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        return new WarmupPlan(
+                name + " (1/" + scale.factor() + ")", steps.stream().map(scale::count).toList());
+    }
+
     /** The quota of {@code step}, counted from 0. */
     public long quota(int step) {
         return steps.get(step);

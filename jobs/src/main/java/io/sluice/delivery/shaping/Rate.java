@@ -56,6 +56,21 @@ public record Rate(long count, Duration per) implements Serializable {
                 : new Rate(count, scale.shrink(per));
     }
 
+    /**
+     * This rate at {@code 1/scale} of the volume: 500/h at 20 is 25/h; a count below the divisor
+     * keeps one message and lengthens the period instead (10/h at 20 is one per 2 h), so the rate
+     * stays exact.
+     */
+    public Rate volumeScaled(io.sluice.delivery.VolumeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        double scaled = count / scale.factor();
+        return scaled >= 1
+                ? new Rate(Math.round(scaled), per)
+                : new Rate(1, Duration.ofNanos(Math.round(per.toNanos() / scaled)));
+    }
+
     public double perSecond() {
         return count / (per.toNanos() / 1e9);
     }

@@ -182,6 +182,31 @@ public final class ResponseRules implements Serializable {
         return new ResponseRules(List.copyOf(scaled));
     }
 
+    /**
+     * These rules at {@code 1/scale} of the volume: each {@code limit=RATE} divided; the thresholds
+     * ({@code after=N/PERIOD}) count the site's replies and stay.
+     */
+    public ResponseRules volumeScaled(io.sluice.delivery.VolumeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        List<ResponseRule> scaled = new java.util.ArrayList<>();
+        for (ResponseRule r : rules) {
+            scaled.add(
+                    new ResponseRule(
+                            r.index(),
+                            r.where(),
+                            r.site(),
+                            r.action(),
+                            r.limit() == null ? null : r.limit().volumeScaled(scale),
+                            r.duration(),
+                            r.count(),
+                            r.window(),
+                            r.pattern()));
+        }
+        return new ResponseRules(List.copyOf(scaled));
+    }
+
     /** The first rule for {@code site} matching {@code reply}, then the first {@code *} rule. */
     public Optional<ResponseRule> match(String site, String reply) {
         if (reply == null || reply.isEmpty()) {

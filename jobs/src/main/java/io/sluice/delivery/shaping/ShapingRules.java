@@ -145,6 +145,31 @@ public final class ShapingRules implements Serializable {
         return new ShapingRules(fallback.timeScaled(scale), Map.copyOf(sites), Map.copyOf(ips));
     }
 
+    /** These rules at {@code 1/scale} of the volume: every rate divided by the scale. */
+    public ShapingRules volumeScaled(io.sluice.delivery.VolumeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        Map<String, SiteRule> sites = new LinkedHashMap<>();
+        bySite.forEach((k, v) -> sites.put(k, v.volumeScaled(scale)));
+        Map<String, SiteRule> ips = new LinkedHashMap<>();
+        byIpAtSite.forEach((k, v) -> ips.put(k, v.volumeScaled(scale)));
+        return new ShapingRules(fallback.volumeScaled(scale), Map.copyOf(sites), Map.copyOf(ips));
+    }
+
+    /**
+     * These rules with shaping switched off: every site and IP line {@link SiteRule#unshaped(int)
+     * unshaped}, with {@code connections} per IP at every site (a sender that shapes nothing opens
+     * what its threads can use).
+     */
+    public ShapingRules unshaped(int connections) {
+        Map<String, SiteRule> sites = new LinkedHashMap<>();
+        bySite.forEach((k, v) -> sites.put(k, v.unshaped(connections)));
+        Map<String, SiteRule> ips = new LinkedHashMap<>();
+        byIpAtSite.forEach((k, v) -> ips.put(k, v.unshaped(connections)));
+        return new ShapingRules(fallback.unshaped(connections), Map.copyOf(sites), Map.copyOf(ips));
+    }
+
     /** The rule of {@code site}: its own line, or the default. */
     public SiteRule site(String site) {
         return bySite.getOrDefault(site, fallback);

@@ -82,6 +82,36 @@ public record SiteRule(
                 forget);
     }
 
+    /** This rule at {@code 1/scale} of the volume: its rate divided, its other limits kept. */
+    public SiteRule volumeScaled(io.sluice.delivery.VolumeScale scale) {
+        return scale.isReal() ? this : withRate(rate.volumeScaled(scale));
+    }
+
+    /**
+     * This rule with shaping switched off (sluice.shaping.enabled false): no rate ({@code
+     * 1000000/s}), {@code connections} per IP, no adaptive decrease (factor 1, floor 1); the shards
+     * (a matter of load, not of policy), the messages per connection (how the SMTP stage reuses a
+     * connection) and the dead-site probes (Sluice's own protection against a host that does not
+     * answer) stay.
+     */
+    public SiteRule unshaped(int connections) {
+        return new SiteRule(
+                new Rate(1_000_000, Duration.ofSeconds(1)),
+                connections,
+                perConnection,
+                shards,
+                1.0,
+                1.0,
+                decreaseGap,
+                recoverStep,
+                recoverEvery,
+                pause,
+                deadAfter,
+                deadProbe,
+                deadProbeMax,
+                forget);
+    }
+
     /**
      * This rule with its rate and policy durations in simulated time (see {@link
      * io.sluice.delivery.TimeScale}); the decrease gap stays: it spaces replies to mail already on

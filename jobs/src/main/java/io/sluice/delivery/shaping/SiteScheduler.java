@@ -35,6 +35,12 @@ public final class SiteScheduler implements Serializable {
     /** Simulated time: applies to the control stream's rates as the rules were scaled. */
     private final io.sluice.delivery.TimeScale scale;
 
+    /**
+     * False when shaping is switched off (sluice.shaping.enabled): replies change no pace (no
+     * response rules, no throttle or pause on the classifier's action, no Retry-After).
+     */
+    private final boolean adaptive;
+
     public SiteScheduler(ShapingRules rules, ResponseRules responses, PoolPolicy pools) {
         this(rules, responses, pools, Duration.ofDays(1), Long.MAX_VALUE);
     }
@@ -75,6 +81,7 @@ public final class SiteScheduler implements Serializable {
         this.maxAgeMillis = maxAgeMillis;
         this.dayMillis = quotaDay.toMillis();
         this.scale = io.sluice.delivery.TimeScale.REAL;
+        this.adaptive = true;
         if (dayMillis <= 0) {
             throw new IllegalArgumentException("quota day " + quotaDay + " -- expected > 0");
         }
@@ -90,6 +97,32 @@ public final class SiteScheduler implements Serializable {
                         : scale.shrink(Duration.ofMillis(real.maxAgeMillis)).toMillis();
         this.dayMillis = real.dayMillis;
         this.scale = scale;
+        this.adaptive = real.adaptive;
+    }
+
+    private SiteScheduler(SiteScheduler shaped, int connections) {
+        this.rules = shaped.rules.unshaped(connections);
+        this.responses = shaped.responses;
+        this.pools = shaped.pools;
+        this.maxAgeMillis = shaped.maxAgeMillis;
+        this.dayMillis = shaped.dayMillis;
+        this.scale = shaped.scale;
+        this.adaptive = false;
+    }
+
+    /**
+     * This scheduler with shaping switched off (sluice.shaping.enabled false), the baseline a
+     * simulation compares Sluice against, and a load test's way to measure the rest of the job: no
+     * rate, {@code connections} per IP at every site, and no reaction to replies (see {@link
+     * ShapingRules#unshaped(int)}). Warm-up quotas, pauses, blocks and pools from the control
+     * stream still apply: they are the reputation job's, switched off on their own.
+     */
+    public SiteScheduler unshaped(int connections) {
+        return new SiteScheduler(this, connections);
+    }
+
+    public boolean adaptive() {
+        return adaptive;
     }
 
     /**
@@ -487,6 +520,9 @@ public final class SiteScheduler implements Serializable {
     }
 
     private void reply(SitePacing pacing, Feedback f, SiteRule rule, Controls c, long now) {
+        if (!adaptive) {
+            return;
+        }
         String site = f.site();
         if (f.retryAfterMillis() > 0) {
             IpPace pace = pacing.getOrCreate(f.sendingIp());

@@ -134,6 +134,17 @@ public final class ProviderPolicy {
         domain(senderDomain).lower(model.complaintPenalty(), now);
     }
 
+    /**
+     * Gives {@code ip} a past: {@code accepted} messages taken from it, and the score that clean
+     * volume earned (the model's start plus its clean gain per message, at most 100). A
+     * simulation's warm IPs start so, as an established sender's IPs come to a real provider.
+     */
+    public synchronized void history(String ip, long accepted) {
+        Sender s = ip(ip);
+        s.accepted = Math.max(s.accepted, accepted);
+        s.score = Math.min(100, Math.max(s.score, model.start() + model.cleanGain() * accepted));
+    }
+
     public synchronized Standing ipStanding(String ip) {
         return ip(ip).standing(clock.instant());
     }

@@ -69,6 +69,57 @@ public record ProviderProfile(
                 other);
     }
 
+    /**
+     * This provider at {@code 1/divisor} of the volume, for simulations that send a fraction of the
+     * real traffic (sluice.volume-scale): every per-IP rate and both tier thresholds divided, and
+     * the score moves that follow from volume against those limits multiplied (the clean gain per
+     * accepted message, the penalty per message over the rate), so an IP sending {@code 1/divisor}
+     * of the mail climbs tiers, runs into its rate and earns or loses reputation at the same
+     * moments as at full volume. Penalties for complaints and unknown users stay: those are chance
+     * events per message, and multiplying them would turn one complaint in 5,000 into a block (the
+     * cost: at {@code 1/divisor} a dirty list weighs less; docs/simulate.md).
+     */
+    public ProviderProfile volumeScaled(double divisor) {
+        if (!(divisor >= 1)) {
+            throw new IllegalArgumentException("volume scale " + divisor + " -- expected >= 1");
+        }
+        if (divisor == 1) {
+            return this;
+        }
+        Map<IpTier, Rate> scaled = new EnumMap<>(IpTier.class);
+        rates.forEach((tier, r) -> scaled.put(tier, r.divided(divisor)));
+        ReputationModel m = reputation;
+        ReputationModel model =
+                new ReputationModel(
+                        m.start(),
+                        m.throttleBelow(),
+                        m.blockBelow(),
+                        m.blockFor(),
+                        m.unknownUserPenalty(),
+                        m.complaintPenalty(),
+                        m.overLimitPenalty() * divisor,
+                        m.cleanGain() * divisor,
+                        m.throttledShare(),
+                        m.inboxAtLeast());
+        return new ProviderProfile(
+                name,
+                mxHosts,
+                domains,
+                hostOctet,
+                scaled,
+                Math.max(1, Math.round(warmingAfter / divisor)),
+                Math.max(1, Math.round(establishedAfter / divisor)),
+                connectionsPerIp,
+                messagesPerConnection,
+                greylisting,
+                greylistDelay,
+                unknownUserFraction,
+                authentication,
+                model,
+                replies,
+                feedback);
+    }
+
     public Reply reply(ReplyKind kind) {
         return replies.get(kind);
     }

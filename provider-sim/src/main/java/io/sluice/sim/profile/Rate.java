@@ -33,6 +33,17 @@ public record Rate(long messages, Duration per) {
         return n == 0 ? Optional.empty() : Optional.of(new Rate(n, per));
     }
 
+    /**
+     * This rate divided by {@code divisor}: 500/h by 20 is 25/h; below one message a period the
+     * period lengthens instead (10/h by 20 is one per 2 h), so the rate stays exact.
+     */
+    public Rate divided(double divisor) {
+        double n = messages / divisor;
+        return n >= 1
+                ? new Rate(Math.round(n), per)
+                : new Rate(1, Duration.ofNanos(Math.round(per.toNanos() / n)));
+    }
+
     /** Messages per second, for refilling a token bucket. */
     public double perSecond() {
         return messages / (per.toNanos() / 1e9);

@@ -350,6 +350,8 @@ public final class SimulatedInternet implements AutoCloseable {
         private int smtpPort = 25;
         private boolean keepMessages;
         private double timeScale = 1;
+        private double volumeScale = 1;
+        private List<String> established = List.of();
         private Clock clock;
         private Feedback feedback = Feedback.NONE;
 
@@ -381,6 +383,26 @@ public final class SimulatedInternet implements AutoCloseable {
         /** Simulated seconds per real second; ignored when a {@link #clock} is given. */
         public Builder timeScale(double scale) {
             this.timeScale = scale;
+            return this;
+        }
+
+        /**
+         * Every provider at {@code 1/divisor} of the volume ({@link
+         * ProviderProfile#volumeScaled(double)}), for traffic sent at that fraction.
+         */
+        public Builder volumeScale(double divisor) {
+            this.volumeScale = divisor;
+            return this;
+        }
+
+        /**
+         * Every provider knows these sending IPs as {@link
+         * io.sluice.sim.profile.IpTier#ESTABLISHED}: a history of its profile's {@code
+         * tier.established-after} clean messages ({@link ProviderPolicy#history}), the warm IPs of
+         * a sender that adds new ones.
+         */
+        public Builder established(List<String> ips) {
+            this.established = List.copyOf(ips);
             return this;
         }
 
@@ -434,7 +456,10 @@ public final class SimulatedInternet implements AutoCloseable {
             Clock simulated = clock != null ? clock : new ScaledClock(Clock.systemUTC(), timeScale);
             Map<ProviderSpec, ProviderPolicy> providers = new LinkedHashMap<>();
             for (ProviderProfile p : profiles) {
-                providers.put(ProviderSpec.of(p), new ProviderPolicy(p, simulated));
+                ProviderProfile scaled = p.volumeScaled(volumeScale);
+                ProviderPolicy policy = new ProviderPolicy(scaled, simulated);
+                established.forEach(ip -> policy.history(ip, scaled.establishedAfter()));
+                providers.put(ProviderSpec.of(scaled), policy);
             }
             return SimulatedInternet.start(
                     providers,
