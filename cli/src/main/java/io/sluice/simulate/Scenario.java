@@ -37,7 +37,15 @@ public record Scenario(
 
     /** The scenarios shipped in the jar, in the order {@code --all} runs them. */
     public static final List<String> SHIPPED =
-            List.of("new-ips", "bad-tenant", "ip-blocked", "key-compromised", "warmup", "naive");
+            List.of(
+                    "new-ips",
+                    "bad-tenant",
+                    "ip-blocked",
+                    "key-compromised",
+                    "warmup",
+                    "naive",
+                    "campaign",
+                    "campaign-unshaped");
 
     /** {@code sending-ips}: warm IPs from 127.0.0.10 (at most 10: .20 is the quarantine IP). */
     static final int FIRST_WARM_OCTET = 10;

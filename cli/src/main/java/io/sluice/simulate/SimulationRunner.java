@@ -50,7 +50,21 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 public final class SimulationRunner {
 
     /** Where and how to run: a fresh home folder, and loopback addresses free for providers. */
-    public record Settings(Path home, int subnet, int smtpPort, int parallelism) {}
+    /**
+     * Where and how a run goes.
+     *
+     * @param outcomeWait how long (real time) to wait for the last outcomes once the traffic is
+     *     out; null for the default, the last retries' 72 simulated hours and some slack. A shorter
+     *     wait leaves the messages still pending counted as lost: for runs that only look at what
+     *     the providers saw, like a baseline that is throttled and blocked
+     */
+    public record Settings(
+            Path home, int subnet, int smtpPort, int parallelism, Duration outcomeWait) {
+
+        public Settings(Path home, int subnet, int smtpPort, int parallelism) {
+            this(home, subnet, smtpPort, parallelism, null);
+        }
+    }
 
     /**
      * One message of the run.
@@ -96,7 +110,8 @@ public final class SimulationRunner {
             List<Standing> standings,
             List<QuotaDay> quotaDays,
             Instant simStart,
-            Instant realStart) {
+            Instant realStart,
+            Map<String, Instant> submitted) {
 
         public boolean passed() {
             return unmet.isEmpty();
@@ -132,7 +147,7 @@ public final class SimulationRunner {
                         sc.timeScale(),
                         options(sc, s.home()));
         try (LocalStack stack = LocalStack.start(local)) {
-            return drive(sc, stack, s.home(), progress, began);
+            return drive(sc, stack, s, progress, began);
         }
     }
 
@@ -175,10 +190,11 @@ public final class SimulationRunner {
     private static Run drive(
             Scenario sc,
             LocalStack stack,
-            Path home,
+            Settings settings,
             BiConsumer<Integer, String> progress,
             Instant began)
             throws Exception {
+        Path home = settings.home();
         SimulatedInternet internet = stack.internet();
         long hourNanos = Math.round(3_600e9 / sc.timeScale());
         int hours = sc.days() * 24;
@@ -188,6 +204,7 @@ public final class SimulationRunner {
         List<Standing> standings = new ArrayList<>();
         Set<Scenario.Event> applied = new HashSet<>();
         List<Withdrawal> withdrawals = new ArrayList<>();
+        Map<String, Instant> submitted = new HashMap<>();
 
         Instant realStart = Instant.now();
         Instant simStart = internet.clock().instant();
@@ -195,7 +212,9 @@ public final class SimulationRunner {
         try (EventLog log = new EventLog(stack.bootstrapServers(), ids);
                 KafkaProducer<byte[], byte[]> producer = stack.producer()) {
             int next = 0;
-            for (int h = 0; h < hours; h++) {
+            int hour = 0;
+            for (; hour < hours; hour++) {
+                int h = hour;
                 long due = start + h * hourNanos;
                 while (System.nanoTime() < due) {
                     log.poll(Duration.ofMillis(Math.max(1, (due - System.nanoTime()) / 1_000_000)));
@@ -207,15 +226,26 @@ public final class SimulationRunner {
                 }
                 while (next < sent.size() && sent.get(next).simHour() == h) {
                     producer.send(LocalStack.record(request(sent.get(next), realStart)));
+                    submitted.put(sent.get(next).id(), Instant.now());
                     next++;
                 }
                 producer.flush();
                 sample(sc, internet, h, standings);
                 progress.accept(log.finals.size(), "day " + (h / 24 + 1) + "/" + sc.days());
+                if (next == sent.size() && applied.size() == sc.events().size()) {
+                    // Nothing left to send or apply: on to the outcomes (a campaign's day need
+                    // not run to its end before its last message can be final).
+                    hour++;
+                    break;
+                }
             }
             // The traffic is out; wait for the last retries (72 simulated hours) and some slack.
-            long deadline = System.nanoTime() + hourNanos * 96 + Duration.ofMinutes(2).toNanos();
-            int h = hours;
+            long deadline =
+                    System.nanoTime()
+                            + (settings.outcomeWait() != null
+                                    ? settings.outcomeWait().toNanos()
+                                    : hourNanos * 96 + Duration.ofMinutes(2).toNanos());
+            int h = hour;
             while (!log.complete() && System.nanoTime() < deadline) {
                 log.poll(Duration.ofMillis(200));
                 if (System.nanoTime() >= start + h * hourNanos) {
@@ -229,7 +259,16 @@ public final class SimulationRunner {
                 log.poll(Duration.ofMillis(200));
             }
             return result(
-                    sc, internet, log, sent, standings, withdrawals, simStart, realStart, began);
+                    sc,
+                    internet,
+                    log,
+                    sent,
+                    standings,
+                    withdrawals,
+                    simStart,
+                    realStart,
+                    began,
+                    submitted);
         }
     }
 
@@ -398,7 +437,8 @@ public final class SimulationRunner {
             List<Withdrawal> withdrawals,
             Instant simStart,
             Instant realStart,
-            Instant began) {
+            Instant began,
+            Map<String, Instant> submitted) {
         List<Delivery> deliveries = new ArrayList<>();
         List<Refusal> refusals = new ArrayList<>();
         List<Feedback> feedback = new ArrayList<>();
@@ -541,7 +581,8 @@ public final class SimulationRunner {
                 standings,
                 quotaDays,
                 simStart,
-                realStart);
+                realStart,
+                Map.copyOf(submitted));
     }
 
     /**

@@ -21,7 +21,7 @@ public final class SchemaVersions {
     /**
      * The version of the schemas compiled into this build; producers stamp it in {@link #HEADER}.
      */
-    public static final String CURRENT = "0.1.0";
+    public static final String CURRENT = "0.2.0";
 
     private static final Map<String, Schema> CACHE = new ConcurrentHashMap<>();
 

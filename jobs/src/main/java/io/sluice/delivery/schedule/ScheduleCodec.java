@@ -128,6 +128,7 @@ public final class ScheduleCodec {
         return PacingFeedback.newBuilder()
                 .setSite(f.site())
                 .setSendingIp(f.sendingIp())
+                .setShard(f.shard())
                 .setKind(PacingFeedbackKind.valueOf(f.kind().name()))
                 .setReplyCode(code)
                 .setEnhancedStatus(status)
@@ -166,6 +167,7 @@ public final class ScheduleCodec {
                 reply.length() == 0 ? null : reply.toString(),
                 p.getAction() == null ? null : BounceAction.byId(p.getAction()).orElse(null),
                 p.getRetryAfterMs(),
-                p.getOccurredAt().toEpochMilli());
+                p.getOccurredAt().toEpochMilli(),
+                p.getShard());
     }
 }

@@ -130,7 +130,7 @@ public final class SiteSchedulerFunction
         IpPace was = pacing.ip(f.sendingIp());
         double factorBefore = was == null ? 1.0 : was.factor();
         long pausedBefore = was == null ? 0 : was.pausedUntil();
-        scheduler.feedback(pacing, f, c, now);
+        boolean ended = scheduler.feedback(pacing, SiteKeys.shard(ctx.getCurrentKey()), f, c, now);
         IpPace is = pacing.ip(f.sendingIp());
         if (is != null && (is.factor() < factorBefore || is.pausedUntil() > pausedBefore)) {
             slowedDown(f, is, now);
@@ -140,10 +140,11 @@ public final class SiteSchedulerFunction
             return;
         }
         byte[] indexBytes = stored[0];
-        if (after != null) {
+        if (after != null || ended) {
             QueueIndex index = QueueIndex.fromBytes(indexBytes);
-            if (index.wakeAt() == 0) {
-                // Idle key: settle (and clear) when the pacing lapses.
+            if (ended || index.wakeAt() == 0) {
+                // An attempt of this key ended (its IP has room for the next message now, or the
+                // pacing may settle sooner), or an idle key: settle (and clear) when it lapses.
                 wake(index, ctx.timerService(), now);
                 indexBytes = index.toBytes();
             }

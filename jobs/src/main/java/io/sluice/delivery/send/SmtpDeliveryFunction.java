@@ -467,7 +467,8 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
                     reply,
                     v.action(),
                     Feedback.retryAfterMillis(r.replyText()),
-                    now.toEpochMilli());
+                    now.toEpochMilli(),
+                    release.shard());
         }
         return feedback(release, Feedback.Kind.CONNECTION_FAILURE, reply, null, now);
     }
@@ -475,7 +476,14 @@ public final class SmtpDeliveryFunction extends RichAsyncFunction<Release, Attem
     private static Feedback feedback(
             Release release, Feedback.Kind kind, String reply, BounceAction action, Instant now) {
         return new Feedback(
-                release.site(), release.sendingIp(), kind, reply, action, 0, now.toEpochMilli());
+                release.site(),
+                release.sendingIp(),
+                kind,
+                reply,
+                action,
+                0,
+                now.toEpochMilli(),
+                release.shard());
     }
 
     /**

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * @param action the bounce classifier's verdict on a reply; null otherwise
  * @param retryAfterMillis a wait the site asked for in its reply; 0 when it named none
  * @param atMillis when the attempt ended
+ * @param shard the shard of the site whose scheduler released the message, which alone counts the
+ *     attempt as ended (every shard learns from the reply); -1 when unknown
  */
 public record Feedback(
         String site,
@@ -22,7 +24,20 @@ public record Feedback(
         String reply,
         BounceAction action,
         long retryAfterMillis,
-        long atMillis) {
+        long atMillis,
+        int shard) {
+
+    /** Feedback that names no releasing shard: it ends no shard's in-flight count. */
+    public Feedback(
+            String site,
+            String sendingIp,
+            Kind kind,
+            String reply,
+            BounceAction action,
+            long retryAfterMillis,
+            long atMillis) {
+        this(site, sendingIp, kind, reply, action, retryAfterMillis, atMillis, -1);
+    }
 
     public enum Kind {
         /** The site took the message: positive feedback, the pace may recover a step. */

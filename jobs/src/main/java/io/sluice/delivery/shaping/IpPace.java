@@ -33,6 +33,18 @@ public final class IpPace {
 
     int sentToday;
 
+    /**
+     * Messages this key released from the IP whose attempt has not reported back yet (its pacing
+     * feedback names this key's shard). Capped, so that the queue stays in this key's state, in
+     * priority order, rather than in the network buffers and connection waits downstream.
+     */
+    int inFlight;
+
+    /**
+     * When {@link #inFlight} last changed: a count with no news for long is stale (lost feedback).
+     */
+    long inFlightAt;
+
     /** Recent matches of threshold rules: rule index and time, at most count - 1 per rule. */
     int[] hitRules = new int[0];
 
@@ -58,6 +70,9 @@ public final class IpPace {
         for (long hit : hitTimes) {
             t = Math.max(t, hit + forgetMillis);
         }
+        if (inFlight > 0) {
+            t = Math.max(t, inFlightAt + SiteScheduler.IN_FLIGHT_STALE_MILLIS);
+        }
         return t;
     }
 
@@ -75,9 +90,11 @@ public final class IpPace {
             out.writeShort(hitRules[i]);
             out.writeLong(hitTimes[i]);
         }
+        out.writeInt(inFlight);
+        out.writeLong(inFlightAt);
     }
 
-    static IpPace read(DataInput in) throws IOException {
+    static IpPace read(DataInput in, int version) throws IOException {
         IpPace p = new IpPace();
         p.tatMicros = in.readLong();
         p.factor = in.readDouble();
@@ -93,6 +110,10 @@ public final class IpPace {
         for (int i = 0; i < n; i++) {
             p.hitRules[i] = in.readShort();
             p.hitTimes[i] = in.readLong();
+        }
+        if (version >= 2) {
+            p.inFlight = in.readInt();
+            p.inFlightAt = in.readLong();
         }
         return p;
     }

@@ -17,7 +17,8 @@ import java.util.Map;
  */
 public final class SitePacing {
 
-    private static final byte VERSION = 1;
+    /** 2 added each IP's in-flight count; version 1 is read with none in flight. */
+    private static final byte VERSION = 2;
 
     final Map<String, IpPace> ips = new HashMap<>();
 
@@ -79,7 +80,7 @@ public final class SitePacing {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != 1) {
                 throw new IllegalStateException(
                         "site pacing state of version " + version + ", expected " + VERSION);
             }
@@ -89,7 +90,7 @@ public final class SitePacing {
             p.probing = in.readBoolean();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                p.ips.put(in.readUTF(), IpPace.read(in));
+                p.ips.put(in.readUTF(), IpPace.read(in, version));
             }
             return p;
         } catch (IOException e) {

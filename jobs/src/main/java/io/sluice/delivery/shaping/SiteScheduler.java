@@ -24,6 +24,20 @@ public final class SiteScheduler implements Serializable {
     /** When nothing can be sent for a reason only a control decision lifts: look again then. */
     static final long RECHECK_MILLIS = 5_000;
 
+    /**
+     * Messages in flight per sending IP per connection the site's rule allows, split among the
+     * site's shards: one in its transaction and one ready for the connection when it is free.
+     */
+    static final int IN_FLIGHT_PER_CONNECTION = 2;
+
+    /**
+     * An in-flight count that has heard nothing for this long (real time: it is network, not
+     * policy) is stale and counts as none: the feedback of its attempts was lost (a restore replays
+     * attempts whose feedback the topic had; a crash loses some), and a stale count must not hold
+     * an IP back for good.
+     */
+    public static final long IN_FLIGHT_STALE_MILLIS = 60_000;
+
     private final ShapingRules rules;
     private final ResponseRules responses;
     private final PoolPolicy pools;
@@ -409,6 +423,23 @@ public final class SiteScheduler implements Serializable {
         return own;
     }
 
+    /** The IP's messages in flight from this key, none once the count is stale. */
+    private static int inFlight(IpPace pace, long now) {
+        return now - pace.inFlightAt >= IN_FLIGHT_STALE_MILLIS ? 0 : pace.inFlight;
+    }
+
+    /**
+     * How many of {@code ip}'s messages this key lets be in flight at once: {@link
+     * #IN_FLIGHT_PER_CONNECTION} per connection the rule allows the IP at the site, divided among
+     * the site's shards (rounded up, at least one). Beyond it the messages wait here, in priority
+     * order, not in the SMTP stage's first-come queues, so a transactional message passes a
+     * campaign that the site (or Sluice's own SMTP stage) takes more slowly than its rate allows.
+     */
+    int inFlightCap(String site, int shards, String ip) {
+        int connections = rules.at(site, ip).connections();
+        return Math.max(1, (IN_FLIGHT_PER_CONNECTION * connections + shards - 1) / shards);
+    }
+
     /** Whether the site's throttle replies have lowered {@code ip}'s pace below its rule's rate. */
     private static boolean slowed(SitePacing pacing, String ip) {
         IpPace pace = pacing.ip(ip);
@@ -427,7 +458,13 @@ public final class SiteScheduler implements Serializable {
         long stopped = stoppedUntil(site, ip, pacing, c, now);
         IpPace pace = pacing.ip(ip);
         long token = pace == null ? now : Math.max(now, ceilMillis(pace.tatMicros));
-        return Math.max(stopped, token);
+        long at = Math.max(stopped, token);
+        if (pace != null && inFlight(pace, now) >= inFlightCap(site, shards, ip)) {
+            // Busy: the feedback of one of its attempts wakes the key; failing that, the count
+            // goes stale.
+            at = Math.max(at, pace.inFlightAt + IN_FLIGHT_STALE_MILLIS);
+        }
+        return at;
     }
 
     private long stoppedUntil(String site, String ip, SitePacing pacing, Controls c, long now) {
@@ -452,6 +489,8 @@ public final class SiteScheduler implements Serializable {
     /** Spends {@code ip}'s token: GCRA at the effective rate, and the warm-up day's count. */
     private void take(String site, int shards, String ip, SitePacing pacing, Controls c, long now) {
         IpPace pace = pacing.getOrCreate(ip);
+        pace.inFlight = inFlight(pace, now) + 1;
+        pace.inFlightAt = now;
         long nowMicros = now * 1000;
         pace.tatMicros =
                 Math.max(pace.tatMicros, nowMicros)
@@ -495,11 +534,24 @@ public final class SiteScheduler implements Serializable {
 
     /**
      * Learns from one attempt's result: response rules and the classifier's action on replies,
-     * recovery on deliveries, dead-site detection on connection failures.
+     * recovery on deliveries, dead-site detection on connection failures; and, when {@code shard}
+     * (this key's) released the message, the end of its time in flight.
+     *
+     * @return whether an attempt of this key ended, so that the IP has room for another
      */
-    public void feedback(SitePacing pacing, Feedback f, Controls c, long now) {
+    public boolean feedback(SitePacing pacing, int shard, Feedback f, Controls c, long now) {
         String site = f.site();
         SiteRule rule = rules.at(site, f.sendingIp());
+        boolean ended = false;
+        if (f.shard() == shard) {
+            // One of this key's releases is no longer in flight: room for the next.
+            IpPace pace = pacing.ip(f.sendingIp());
+            if (pace != null && pace.inFlight > 0) {
+                pace.inFlight--;
+                pace.inFlightAt = now;
+                ended = true;
+            }
+        }
         switch (f.kind()) {
             case LOCAL -> {
                 // Sluice's own failure: no evidence about the site.
@@ -517,6 +569,7 @@ public final class SiteScheduler implements Serializable {
                 reply(pacing, f, rule, c, now);
             }
         }
+        return ended;
     }
 
     private void reply(SitePacing pacing, Feedback f, SiteRule rule, Controls c, long now) {

@@ -117,6 +117,10 @@ class SiteSchedulerFunctionTest {
         harness.setProcessingTime(T0 + 200);
         assertThat(released()).hasSize(5);
 
+        // Each attempt reports back (its pacing feedback names this key's shard).
+        harness.setProcessingTime(T0 + 250);
+        assertThat(keyedStateEntries()).isPositive(); // the attempts are in flight
+        attemptsEnded(T0 + 250);
         harness.setProcessingTime(T0 + 300); // the last send interval has passed
         assertThat(keyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
@@ -196,9 +200,38 @@ class SiteSchedulerFunctionTest {
         harness.setProcessingTime(T0 + 200);
         assertThat(ids()).containsExactly("m2", "m3", "m4");
         assertThat(ips().subList(0, 2)).containsExactlyInAnyOrder(A, B);
+        // The attempts of m0 and m1, under way at the snapshot, report back too (the async
+        // stage's restored attempts), then the ones released since.
+        ended(A, T0 + 300);
+        ended(B, T0 + 300);
+        attemptsEnded(T0 + 300);
         harness.setProcessingTime(T0 + 400);
         assertThat(keyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    /** Every release so far reports back delivered, as the SMTP stage's feedback does. */
+    void attemptsEnded(long at) throws Exception {
+        for (Release r : harness.extractOutputValues()) {
+            ended(r.sendingIp(), at);
+        }
+    }
+
+    /** One attempt this key released from {@code ip} reports back delivered. */
+    void ended(String ip, long at) throws Exception {
+        harness.processElement(
+                ScheduleInput.feedback(
+                        KEY,
+                        new Feedback(
+                                "yahoo",
+                                ip,
+                                Feedback.Kind.DELIVERED,
+                                "250 ok",
+                                null,
+                                0,
+                                at,
+                                SiteKeys.shard(KEY))),
+                at);
     }
 
     /** Keys holding any of the function's keyed state. */

@@ -95,7 +95,9 @@ public class SiteSchedulerTest {
     void feedback(String ip, Kind kind, String reply, BounceAction action, long at) {
         scheduler.feedback(
                 pacing,
-                new Feedback(SITE, ip, kind, reply, action, Feedback.retryAfterMillis(reply), at),
+                0,
+                new Feedback(
+                        SITE, ip, kind, reply, action, Feedback.retryAfterMillis(reply), at, 0),
                 controls,
                 at);
     }
@@ -772,10 +774,70 @@ public class SiteSchedulerTest {
     void anEmptyKeysPacingSettlesOnceItsLastIntervalHasPassed() {
         enqueue("m0", "acme", Priority.MARKETING);
         assertThat(runAt(T0)).isEqualTo(-1);
+        // While its attempt is in flight the IP's entry stays (it counts towards the cap).
+        assertThat(scheduler.settle(SITE, pacing, T0)).isGreaterThan(T0 + 100);
+        feedback(released.get(0).sendingIp(), Kind.DELIVERED, "250 ok", null, T0 + 50);
 
-        assertThat(scheduler.settle(SITE, pacing, T0)).isEqualTo(T0 + 100);
+        assertThat(scheduler.settle(SITE, pacing, T0 + 50)).isEqualTo(T0 + 100);
         assertThat(scheduler.settle(SITE, pacing, T0 + 100)).isEqualTo(-1);
         assertThat(pacing.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anAttemptWhoseFeedbackNeverComesIsForgottenOnceItsCountIsStale() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+
+        long stale = T0 + SiteScheduler.IN_FLIGHT_STALE_MILLIS;
+        assertThat(scheduler.settle(SITE, pacing, T0 + 100)).isEqualTo(stale);
+        assertThat(scheduler.settle(SITE, pacing, stale)).isEqualTo(-1);
+        assertThat(pacing.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anIpHoldsAtMostTwoMessagesPerConnectionInFlightAndFeedbackMakesRoom() {
+        // One connection per IP: two in flight each; the rate (10/s) would allow more.
+        scheduler =
+                new SiteScheduler(
+                        ShapingRules.parse("t.rules", "default rate=1000/s connections=1"),
+                        ResponseRules.defaults(),
+                        PoolPolicy.of(
+                                List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"),
+                                List.of(),
+                                "shared"));
+        for (int i = 0; i < 10; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+        long next = T0;
+        for (long t = T0; t < T0 + 50; t++) {
+            next = runAt(t);
+        }
+        assertThat(released).hasSize(4);
+        assertThat(released.stream().map(Release::sendingIp))
+                .containsOnly(A, B)
+                .filteredOn(A::equals)
+                .hasSize(2);
+        // Nothing more until an attempt reports back (or the count goes stale).
+        assertThat(next).isGreaterThanOrEqualTo(T0 + SiteScheduler.IN_FLIGHT_STALE_MILLIS);
+
+        // A transactional message arriving now waits at the head of the queue, not behind the
+        // campaign in a downstream buffer: it is the next to leave.
+        enqueue("urgent", "globex", Priority.TRANSACTIONAL);
+        feedback(A, Kind.DELIVERED, "250 ok", null, T0 + 60);
+        runAt(T0 + 60);
+        assertThat(released).hasSize(5);
+        assertThat(released.get(4).delivery().message().messageId()).isEqualTo("urgent");
+        assertThat(released.get(4).sendingIp()).isEqualTo(A);
+
+        // Feedback that names another shard ends nothing here.
+        scheduler.feedback(
+                pacing,
+                0,
+                new Feedback(SITE, B, Kind.DELIVERED, "250 ok", null, 0, T0 + 70, 1),
+                Controls.NONE,
+                T0 + 70);
+        runAt(T0 + 70);
+        assertThat(released).hasSize(5);
     }
 
     @Test

@@ -58,8 +58,9 @@ class UnshapedSchedulerTest {
     void reply(SiteScheduler s, String text, BounceAction action, long at) {
         s.feedback(
                 pacing,
+                0,
                 new Feedback(
-                        SITE, A, Kind.REPLY, text, action, Feedback.retryAfterMillis(text), at),
+                        SITE, A, Kind.REPLY, text, action, Feedback.retryAfterMillis(text), at, 0),
                 Controls.NONE,
                 at);
     }
