@@ -213,7 +213,7 @@ class CampaignShapingITCase {
     @Order(2)
     void withoutShapingTheSameCampaignIsThrottledAndBlocked() throws Exception {
         // Only what the provider saw matters here: no need to wait for the last retries.
-        SimulationRunner.Run run = run("campaign-unshaped", 75, 64, Duration.ofSeconds(30));
+        SimulationRunner.Run run = run("campaign-unshaped", 75, 64, Duration.ofSeconds(120));
         Shares unshaped = shares(run);
         System.out.println(unshaped.line("campaign-unshaped"));
         if (shaped != null) {

@@ -91,7 +91,7 @@ class ScenarioTest {
         assertThatThrownBy(() -> Scenario.load("no-such-scenario"))
                 .hasMessageContaining(
                         "expected one of [new-ips, bad-tenant, ip-blocked, key-compromised,"
-                                + " warmup, naive]");
+                                + " warmup, naive, campaign, campaign-unshaped]");
     }
 
     @Test
