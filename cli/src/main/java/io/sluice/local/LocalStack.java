@@ -398,9 +398,11 @@ public final class LocalStack implements AutoCloseable {
         c.set(PipelineOptions.GENERIC_TYPES, false);
         c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         c.set(RocksDBOptions.OPTIONS_FACTORY, SluiceRocksDbOptions.class.getName());
-        // Filters in 4 KB partitions: a full filter of a large SST file is bigger than a shard of
-        // the block cache, so it was read again for every lookup (bench/suppression past ~7M).
+        // Filters in partitions: a full filter of a large SST file is bigger than a shard of the
+        // block cache, so it was read again for every lookup (bench/suppression past ~7M). 16 KB
+        // partitions, as DeliveryJob.environment sets them.
         c.set(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS, true);
+        c.set(RocksDBConfigurableOptions.METADATA_BLOCK_SIZE, DeliveryJob.FILTER_PARTITION_SIZE);
         c.set(CoreOptions.DEFAULT_PARALLELISM, s.parallelism());
         c.set(RestOptions.PORT, s.webPort());
         c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");

@@ -44,6 +44,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -137,6 +138,9 @@ public final class DeliveryJob {
         return conf;
     }
 
+    /** The size of RocksDB's filter and index partitions (ADR 0003). */
+    public static final MemorySize FILTER_PARTITION_SIZE = MemorySize.parse("16kb");
+
     /**
      * An environment with the settings Sluice relies on, unless the configuration sets them:
      * RocksDB state with incremental checkpoints and bloom filters, exactly-once checkpoints every
@@ -154,9 +158,12 @@ public final class DeliveryJob {
         c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         // ... and a bloom filter on the memtables, where a get looks first (SluiceRocksDbOptions).
         c.set(RocksDBOptions.OPTIONS_FACTORY, SluiceRocksDbOptions.class.getName());
-        // Filters in 4 KB partitions: a full filter of a large SST file is bigger than a shard of
-        // the block cache, so it was read again for every lookup (bench/suppression past ~7M).
+        // Filters in partitions: a full filter of a large SST file is bigger than a shard of the
+        // block cache, so it was read again for every lookup (bench/suppression past ~7M).
         c.set(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS, true);
+        // ... of 16 KB rather than 4 KB: a lookup first searches the file's top-level index of
+        // partitions, which is then a quarter of the size (bench/suppression, ADR 0003).
+        c.set(RocksDBConfigurableOptions.METADATA_BLOCK_SIZE, FILTER_PARTITION_SIZE);
         c.addAll(conf);
         return StreamExecutionEnvironment.getExecutionEnvironment(c);
     }

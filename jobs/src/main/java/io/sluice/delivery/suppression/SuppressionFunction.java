@@ -123,11 +123,17 @@ public final class SuppressionFunction
             throws Exception {
         Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
         byte[] bytes = suppressions.value();
-        SuppressionSet before =
-                bytes == null
-                        ? SuppressionSet.empty(u.address())
-                        : SuppressionSet.decode(u.address(), bytes);
         Suppression s = u.suppression();
+        if (bytes == null) {
+            // The common case of a load: an address with no state yet. A removal (or a lapsed
+            // addition) leaves it without state, and needs no write at all.
+            if (u.action() == SuppressionUpdate.Action.ADD && s.isActiveAt(now)) {
+                SuppressionSet none = SuppressionSet.empty(u.address());
+                store(none.with(s), none, ctx);
+            }
+            return;
+        }
+        SuppressionSet before = SuppressionSet.decode(u.address(), bytes);
         SuppressionSet after = before.without(s.scopeKey());
         // An addition that has already lapsed still replaces (and so ends) what the scope had.
         if (u.action() == SuppressionUpdate.Action.ADD && s.isActiveAt(now)) {

@@ -2,10 +2,13 @@ package io.sluice.delivery.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.delivery.DeliveryJob;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.ColumnFamilyOptions;
@@ -36,5 +39,14 @@ class SluiceRocksDbOptionsTest {
                 new EmbeddedRocksDBStateBackend().configure(conf, getClass().getClassLoader());
 
         assertThat(backend.getRocksDBOptions()).isInstanceOf(SluiceRocksDbOptions.class);
+    }
+
+    @Test
+    void theJobPartitionsFiltersIn16KbBlocks() {
+        var conf = DeliveryJob.environment(new Configuration()).getConfiguration();
+
+        assertThat(conf.get(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS)).isTrue();
+        assertThat(conf.get(RocksDBConfigurableOptions.METADATA_BLOCK_SIZE))
+                .isEqualTo(MemorySize.parse("16kb"));
     }
 }

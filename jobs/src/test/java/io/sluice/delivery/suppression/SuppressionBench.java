@@ -83,7 +83,16 @@ public final class SuppressionBench {
         long baselineN = Math.min(n, 2_000_000L);
         deleteTree(work);
 
-        Figures heap = run("heap (baseline)", new HashMapStateBackend(), baselineN, lookups, work);
+        // -Dbench.heap=false leaves out the heap baseline (for profiling the RocksDB run alone).
+        Figures heap =
+                Boolean.parseBoolean(System.getProperty("bench.heap", "true"))
+                        ? run(
+                                "heap (baseline)",
+                                new HashMapStateBackend(),
+                                baselineN,
+                                lookups,
+                                work)
+                        : null;
         Configuration conf = new Configuration();
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         // As the job runs (DeliveryJob.environment): a full filter of a large SST file is bigger
@@ -91,15 +100,26 @@ public final class SuppressionBench {
         conf.set(
                 RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS,
                 !Boolean.getBoolean("bench.no-partitioned-filters"));
+        conf.set(
+                RocksDBConfigurableOptions.METADATA_BLOCK_SIZE,
+                io.sluice.delivery.DeliveryJob.FILTER_PARTITION_SIZE);
         // What a task slot gets from a TaskManager with ~1.3 GB of managed memory for two slots;
         // the test harness has next to no managed memory, which would flush a file every few KB.
         conf.set(RocksDBOptions.FIX_PER_SLOT_MEMORY_SIZE, MemorySize.parse(SLOT_MEMORY));
+        // Experiments: -Dbench.conf.state.backend.rocksdb.writebuffer.size=16mb and the like.
+        Map<String, String> extra = new java.util.HashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("bench.conf.")) {
+                extra.put(name.substring("bench.conf.".length()), System.getProperty(name));
+            }
+        }
+        conf.addAll(Configuration.fromMap(extra));
         EmbeddedRocksDBStateBackend rocks =
                 new EmbeddedRocksDBStateBackend(true)
                         .configure(conf, SuppressionBench.class.getClassLoader());
         rocks.setDbStoragePath(work.resolve("rocksdb").toAbsolutePath().toString());
         if (!Boolean.getBoolean("bench.no-memtable-bloom")) {
-            rocks.setRocksDBOptions(new io.sluice.delivery.state.SluiceRocksDbOptions());
+            rocks.setRocksDBOptions(new ExperimentOptions());
         }
         Figures rocksdb = run("rocksdb + bloom", rocks, n, lookups, work);
         System.out.println(
@@ -122,7 +142,7 @@ public final class SuppressionBench {
                 "ckpt B/addr",
                 "checkpoint s",
                 "restore s");
-        for (Figures f : List.of(heap, rocksdb)) {
+        for (Figures f : heap == null ? List.of(rocksdb) : List.of(heap, rocksdb)) {
             System.out.printf(
                     Locale.ROOT,
                     "%-18s %12d %12.0f %14.0f %14.0f %12s %12.1f %12.1f %12.1f%n",
@@ -149,6 +169,35 @@ public final class SuppressionBench {
                 rocksdb.loadPerS());
     }
 
+    /**
+     * The job's options, and for experiments a few RocksDB options that Flink's configuration does
+     * not reach: -Dbench.l0-trigger=N (level0_file_num_compaction_trigger).
+     */
+    private static final class ExperimentOptions
+            implements org.apache.flink.state.rocksdb.RocksDBOptionsFactory {
+        private static final long serialVersionUID = 1L;
+        private final io.sluice.delivery.state.SluiceRocksDbOptions job =
+                new io.sluice.delivery.state.SluiceRocksDbOptions();
+
+        @Override
+        public org.rocksdb.DBOptions createDBOptions(
+                org.rocksdb.DBOptions current, java.util.Collection<AutoCloseable> handles) {
+            return job.createDBOptions(current, handles);
+        }
+
+        @Override
+        public org.rocksdb.ColumnFamilyOptions createColumnOptions(
+                org.rocksdb.ColumnFamilyOptions current,
+                java.util.Collection<AutoCloseable> handles) {
+            org.rocksdb.ColumnFamilyOptions o = job.createColumnOptions(current, handles);
+            Integer trigger = Integer.getInteger("bench.l0-trigger");
+            if (trigger != null) {
+                o.setLevel0FileNumCompactionTrigger(trigger);
+            }
+            return o;
+        }
+    }
+
     private static Figures run(String name, StateBackend backend, long n, long lookups, Path work)
             throws Exception {
         var harness = harness(backend, work);
@@ -160,6 +209,10 @@ public final class SuppressionBench {
         // the figure is the operator's (keying, the state read and write), not the generator's.
         int batch = 100_000;
         double loading = 0;
+        // The calling thread's CPU time too, on standard error: on a shared machine the wall-clock
+        // figure also counts the time other processes took the core.
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long loadCpu = 0;
         long t0 = System.nanoTime();
         for (long from = 0; from < n; from += batch) {
             int size = (int) Math.min(batch, n - from);
@@ -172,9 +225,11 @@ public final class SuppressionBench {
                                                 address(i), Reason.HARD_BOUNCE, null, NOW, null))));
             }
             long start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             for (StreamRecord<SuppressionUpdate> u : updates) {
                 harness.processElement2(u);
             }
+            loadCpu += threads.getCurrentThreadCpuTime() - cpuStart;
             loading += seconds(start);
             if ((from + size) % 5_000_000 == 0) {
                 System.err.printf(
@@ -187,6 +242,12 @@ public final class SuppressionBench {
             }
         }
         double loadPerS = n / loading;
+        System.err.printf(
+                Locale.ROOT,
+                "%s: load %.0f/s wall, %.0f/s of the loading thread's CPU time%n",
+                name,
+                loadPerS,
+                n / (loadCpu / 1e9));
 
         double negativePerS = lookups(harness, n, lookups, false);
         // Fewer: the test harness builds a new serializer for every side-output record (Flink's
@@ -242,6 +303,8 @@ public final class SuppressionBench {
         long forwarded = 0;
         long events = 0;
         double elapsed = 0;
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu = 0;
         for (long done = 0; done < lookups; done += batch) {
             int size = (int) Math.min(batch, lookups - done);
             List<StreamRecord<Delivery>> records = new ArrayList<>(size);
@@ -252,9 +315,11 @@ public final class SuppressionBench {
                                 delivery(suppressed ? address(index) : address(n + index))));
             }
             long t0 = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             for (StreamRecord<Delivery> r : records) {
                 h.processElement1(r);
             }
+            cpu += threads.getCurrentThreadCpuTime() - cpuStart;
             elapsed += seconds(t0);
             forwarded += h.getOutput().size();
             h.getOutput().clear();
@@ -272,6 +337,12 @@ public final class SuppressionBench {
                             + lookups
                             + " lookups");
         }
+        System.err.printf(
+                Locale.ROOT,
+                "%s lookups: %.0f/s wall, %.0f/s of the calling thread's CPU time%n",
+                suppressed ? "positive" : "negative",
+                lookups / elapsed,
+                lookups / (cpu / 1e9));
         return lookups / elapsed;
     }
 

@@ -144,6 +144,33 @@ class SuppressionFunctionTest {
         assertNothingLeft();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void updatesThatLeaveAnAddressWithoutStateCreateNone(String backend) throws Exception {
+        open(backend);
+        Suppression never = Suppression.global(READER, Reason.MANUAL, null, T0, null);
+        harness.processElement2(new StreamRecord<>(SuppressionUpdate.remove(never)));
+        suppress(
+                Suppression.forTenant(
+                        "other@example.com",
+                        "acme",
+                        Reason.UNSUBSCRIBE,
+                        null,
+                        T0.minus(Duration.ofDays(2)),
+                        T0.minus(Duration.ofDays(1))));
+        send(message("m-1", "acme", READER));
+        send(message("m-2", "acme", "other@example.com"));
+
+        assertThat(forwarded()).containsExactly("m-1", "m-2");
+        try (var keys =
+                harness.getOperator()
+                        .getKeyedStateBackend()
+                        .getKeys(SuppressionFunction.STATE_NAME, VoidNamespace.INSTANCE)) {
+            assertThat(keys.toList()).isEmpty();
+        }
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
     @Test
     void aRemovalOfOneScopeKeepsTheOther() throws Exception {
         open("hashmap");
