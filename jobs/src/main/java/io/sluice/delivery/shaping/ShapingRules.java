@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * # site[/sending-ip]  key=value ...
  * default              rate=100/s connections=10 per-connection=100
  * google               connections=5 per-connection=50 shards=4
+ * google               cold-rate=500/h
  * google/192.0.2.10    rate=500/h
  * </pre>
  *
@@ -40,7 +41,7 @@ public final class ShapingRules implements Serializable {
     private static final String KEYS =
             "rate, connections, per-connection, shards, decrease, floor, decrease-gap,"
                     + " recover-step, recover-every, pause, dead-after, dead-probe,"
-                    + " dead-probe-max, forget";
+                    + " dead-probe-max, forget, cold-rate";
 
     private final SiteRule fallback;
     private final Map<String, SiteRule> bySite;
@@ -243,6 +244,7 @@ public final class ShapingRules implements Serializable {
         Duration deadProbe = base.deadProbe();
         Duration deadProbeMax = base.deadProbeMax();
         Duration forget = base.forget();
+        Rate coldRate = base.coldRate();
         for (int w = 1; w < words.length; w++) {
             String word = words[w];
             int eq = word.indexOf('=');
@@ -274,6 +276,7 @@ public final class ShapingRules implements Serializable {
                     case "dead-probe" -> deadProbe = duration(value);
                     case "dead-probe-max" -> deadProbeMax = duration(value);
                     case "forget" -> forget = duration(value);
+                    case "cold-rate" -> coldRate = Rate.parse(value);
                     default ->
                             throw new IllegalArgumentException(
                                     "unknown key \"" + key + "\" -- expected one of " + KEYS);
@@ -300,7 +303,8 @@ public final class ShapingRules implements Serializable {
                 deadAfter,
                 deadProbe,
                 deadProbeMax,
-                forget);
+                forget,
+                coldRate);
     }
 
     private static int positive(String value) {

@@ -23,6 +23,9 @@ import java.time.Duration;
  * @param deadProbe wait before the first probe of a dead site; doubles per failed probe
  * @param deadProbeMax longest wait between probes
  * @param forget how long an idle site's adaptive state is kept after its last message left
+ * @param coldRate messages per sending IP at the site while the IP warms up there (it has a warm-up
+ *     quota): the provider's hourly allowance for an IP it does not know, so that a cold IP's day's
+ *     quota leaves at that pace rather than in one burst; null for none (the rate alone)
  */
 public record SiteRule(
         Rate rate,
@@ -38,7 +41,8 @@ public record SiteRule(
         int deadAfter,
         Duration deadProbe,
         Duration deadProbeMax,
-        Duration forget)
+        Duration forget,
+        Rate coldRate)
         implements Serializable {
 
     /**
@@ -61,7 +65,8 @@ public record SiteRule(
                 10,
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(4000),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                null);
     }
 
     public SiteRule withRate(Rate r) {
@@ -79,20 +84,54 @@ public record SiteRule(
                 deadAfter,
                 deadProbe,
                 deadProbeMax,
-                forget);
+                forget,
+                coldRate);
     }
 
-    /** This rule at {@code 1/scale} of the volume: its rate divided, its other limits kept. */
+    /** This rule at {@code 1/scale} of the volume: its rates divided, its other limits kept. */
     public SiteRule volumeScaled(io.sluice.delivery.VolumeScale scale) {
-        return scale.isReal() ? this : withRate(rate.volumeScaled(scale));
+        if (scale.isReal()) {
+            return this;
+        }
+        SiteRule r = withRate(rate.volumeScaled(scale));
+        return coldRate == null ? r : r.withColdRate(coldRate.volumeScaled(scale));
+    }
+
+    public SiteRule withColdRate(Rate r) {
+        return new SiteRule(
+                rate,
+                connections,
+                perConnection,
+                shards,
+                decrease,
+                floor,
+                decreaseGap,
+                recoverStep,
+                recoverEvery,
+                pause,
+                deadAfter,
+                deadProbe,
+                deadProbeMax,
+                forget,
+                r);
+    }
+
+    /**
+     * The rate of an IP at the site before adaptation: the rule's, and while the IP is {@code cold}
+     * (warming up at the site) at most the cold rate.
+     */
+    public Rate rateFor(boolean cold) {
+        return cold && coldRate != null && coldRate.perSecond() < rate.perSecond()
+                ? coldRate
+                : rate;
     }
 
     /**
      * This rule with shaping switched off (sluice.shaping.enabled false): no rate ({@code
-     * 1000000/s}), {@code connections} per IP, no adaptive decrease (factor 1, floor 1); the shards
-     * (a matter of load, not of policy), the messages per connection (how the SMTP stage reuses a
-     * connection) and the dead-site probes (Sluice's own protection against a host that does not
-     * answer) stay.
+     * 1000000/s}, no cold rate), {@code connections} per IP, no adaptive decrease (factor 1, floor
+     * 1); the shards (a matter of load, not of policy), the messages per connection (how the SMTP
+     * stage reuses a connection) and the dead-site probes (Sluice's own protection against a host
+     * that does not answer) stay.
      */
     public SiteRule unshaped(int connections) {
         return new SiteRule(
@@ -109,7 +148,8 @@ public record SiteRule(
                 deadAfter,
                 deadProbe,
                 deadProbeMax,
-                forget);
+                forget,
+                null);
     }
 
     /**
@@ -135,6 +175,7 @@ public record SiteRule(
                 deadAfter,
                 scale.shrink(deadProbe),
                 scale.shrink(deadProbeMax),
-                scale.shrink(forget));
+                scale.shrink(forget),
+                coldRate == null ? null : coldRate.timeScaled(scale));
     }
 }

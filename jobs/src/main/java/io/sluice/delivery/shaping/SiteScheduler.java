@@ -523,13 +523,19 @@ public final class SiteScheduler implements Serializable {
         return baseRate(site, ip, c, now).perSecond() * factor / rules.shards(site);
     }
 
+    /**
+     * The rate before adaptation: the rule's (or the control stream's override), and while {@code
+     * ip} warms up at the site at most the rule's cold rate, so that its day's quota leaves at the
+     * pace a provider allows an IP it does not know instead of in one burst at the campaign hour.
+     */
     private Rate baseRate(String site, String ip, Controls c, long now) {
+        SiteRule rule = rules.at(site, ip);
+        boolean cold = rule.coldRate() != null && quota(c, site, ip, now) >= 0;
         if (c.isEmpty()) {
-            return rules.at(site, ip).rate();
+            return rule.rateFor(cold);
         }
-        return c.rate(site, ip, now)
-                .map(r -> r.timeScaled(scale))
-                .orElseGet(() -> rules.at(site, ip).rate());
+        Rate base = c.rate(site, ip, now).map(r -> r.timeScaled(scale)).orElseGet(rule::rate);
+        return cold && rule.coldRate().perSecond() < base.perSecond() ? rule.coldRate() : base;
     }
 
     /**

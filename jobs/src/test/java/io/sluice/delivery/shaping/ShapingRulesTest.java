@@ -52,6 +52,34 @@ class ShapingRulesTest {
         assertThat(rules.site("unknown.example").rate()).isEqualTo(Rate.parse("100/s"));
         assertThat(rules.site("unknown.example").deadProbeMax())
                 .isEqualTo(Duration.ofSeconds(4000));
+        // A new IP's hourly allowance while it warms up: Gmail 500/h, Outlook 1,000/h.
+        assertThat(rules.site("google").coldRate()).isEqualTo(Rate.parse("500/h"));
+        assertThat(rules.site("microsoft").coldRate()).isEqualTo(Rate.parse("1000/h"));
+        assertThat(rules.site("yahoo").connections()).isEqualTo(5);
+        assertThat(rules.site("unknown.example").coldRate()).isNull();
+    }
+
+    @Test
+    void theColdRateIsInheritedScaledWithTheRateAndGoneWhenUnshaped() {
+        ShapingRules rules =
+                ShapingRules.parse(
+                        "r", "default rate=100/s cold-rate=500/h\ngoogle connections=5\n");
+        assertThat(rules.site("google").coldRate()).isEqualTo(Rate.parse("500/h"));
+        assertThat(rules.site("google").rateFor(true)).isEqualTo(Rate.parse("500/h"));
+        assertThat(rules.site("google").rateFor(false)).isEqualTo(Rate.parse("100/s"));
+        assertThat(
+                        rules.volumeScaled(new io.sluice.delivery.VolumeScale(100))
+                                .site("google")
+                                .coldRate())
+                .isEqualTo(Rate.parse("5/h"));
+        assertThat(
+                        rules.timeScaled(new io.sluice.delivery.TimeScale(1440))
+                                .site("google")
+                                .coldRate()
+                                .perSecond())
+                .isCloseTo(200.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(rules.unshaped(100).site("google").rateFor(true).perSecond())
+                .isEqualTo(1_000_000.0);
     }
 
     @ParameterizedTest

@@ -672,6 +672,42 @@ public class SiteSchedulerTest {
                 .isGreaterThan(5);
     }
 
+    @Test
+    void aColdIpSpreadsItsQuotaAtTheColdRateWhileWarmIpsCarryTheBurstAndIsPacedByTheRuleOnceWarm() {
+        // 1/s while cold at this site, 10/s otherwise; B has a quota of 5 for the day.
+        scheduler =
+                new SiteScheduler(
+                        ShapingRules.parse("test.rules", RULES + "yahoo  cold-rate=1/s\n"),
+                        ResponseRules.defaults(),
+                        PoolPolicy.of(
+                                List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"),
+                                List.of(),
+                                "shared"));
+        controls = new Controls(List.of(quota(B, 5L, null)));
+        for (int i = 0; i < 40; i++) {
+            enqueue("m" + i, "acme", Priority.MARKETING);
+        }
+
+        List<Long> times = drain(T0);
+
+        List<Long> fromB = new ArrayList<>();
+        for (int i = 0; i < released.size(); i++) {
+            if (released.get(i).sendingIp().equals(B)) {
+                fromB.add(times.get(i));
+            }
+        }
+        assertThat(fromB)
+                .as("B's quota of 5 leaves one a second while A carries the rest at 10/s")
+                .containsExactly(0L, 1000L, 2000L, 3000L, 4000L);
+        assertThat(released).hasSize(40);
+        assertThat(scheduler.effectiveRate(SITE, A, pacing, controls, T0)).isEqualTo(10.0);
+        assertThat(scheduler.effectiveRate(SITE, B, pacing, controls, T0)).isEqualTo(1.0);
+
+        // The warm-up over (the quota lapses), B is paced by the rule's rate.
+        controls = new Controls(List.of(quota(B, 5L, Instant.ofEpochMilli(T0 + 1))));
+        assertThat(scheduler.effectiveRate(SITE, B, pacing, controls, T0 + 10)).isEqualTo(10.0);
+    }
+
     private static Control quota(String ip, Long perDay, java.time.Instant expires) {
         return new Control(
                 Control.Type.WARMUP_QUOTA, ip, SITE, null, null, null, perDay, null, expires, "q");
