@@ -38,7 +38,9 @@ public final class HtmlReport {
                 .append("<title>Sluice simulation report</title><style>")
                 .append(
                         "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
-                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;")
+                .append(
+                        "table{border-collapse:collapse;margin:1em 0;display:block;overflow-x:auto;")
+                .append("max-width:100%}td,th{border:1px solid #ccc;")
                 .append("padding:4px 8px;text-align:right}th{background:#f4f4f4}")
                 .append("td.l,th.l{text-align:left}.pass{color:#2ca02c}.fail{color:#d62728}")
                 .append("code{background:#f4f4f4;padding:2px 4px}h2{border-top:2px solid #ddd;")
@@ -546,10 +548,11 @@ public final class HtmlReport {
         series.computeIfAbsent(key, k -> new double[hours])[i]++;
     }
 
+    /** Percent of {@code whole}; NaN (no point, a gap in the chart) where there is no whole. */
     private static double[] ratio(double[] part, double[] whole) {
         double[] out = new double[part.length];
         for (int i = 0; i < part.length; i++) {
-            out[i] = whole[i] == 0 ? 0 : 100 * part[i] / whole[i];
+            out[i] = whole[i] == 0 ? Double.NaN : 100 * part[i] / whole[i];
         }
         return out;
     }
@@ -569,7 +572,9 @@ public final class HtmlReport {
         double max = 0;
         for (double[] v : series.values()) {
             for (double x : v) {
-                max = Math.max(max, x);
+                if (!Double.isNaN(x)) {
+                    max = Math.max(max, x);
+                }
             }
         }
         max = max == 0 ? 1 : niceCeiling(max);
@@ -611,9 +616,19 @@ public final class HtmlReport {
         int c = 0;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             String colour = COLOURS[c++ % COLOURS.length];
+            // One polyline per stretch of values: an hour with no value (NaN: nothing to take a
+            // share of) is a gap, not a fall to zero.
+            List<String> segments = new java.util.ArrayList<>();
             StringBuilder pts = new StringBuilder();
             double[] v = e.getValue();
-            for (int i = 0; i < Math.min(hours, v.length); i++) {
+            for (int i = 0; i <= Math.min(hours, v.length); i++) {
+                if (i == Math.min(hours, v.length) || Double.isNaN(v[i])) {
+                    if (pts.length() > 0) {
+                        segments.add(pts.toString().strip());
+                        pts.setLength(0);
+                    }
+                    continue;
+                }
                 pts.append(
                         String.format(
                                 Locale.ROOT,
@@ -621,13 +636,15 @@ public final class HtmlReport {
                                 left + i * dx,
                                 10 + plotH * (1 - v[i] / max)));
             }
-            h.append("<polyline fill=\"none\" stroke=\"")
-                    .append(colour)
-                    .append("\" stroke-width=\"1.5\" points=\"")
-                    .append(pts.toString().strip())
-                    .append("\"><title>")
-                    .append(esc(e.getKey()))
-                    .append("</title></polyline>");
+            for (String segment : segments) {
+                h.append("<polyline fill=\"none\" stroke=\"")
+                        .append(colour)
+                        .append("\" stroke-width=\"1.5\" points=\"")
+                        .append(segment)
+                        .append("\"><title>")
+                        .append(esc(e.getKey()))
+                        .append("</title></polyline>");
+            }
         }
         h.append("</svg><p>");
         c = 0;

@@ -178,7 +178,7 @@ class ScenarioTest {
                 .containsEntry("sluice.warmup.enabled", "false")
                 .containsEntry("sluice.reputation.enabled", "false");
         assertThat(warmup.options())
-                .containsEntry("sluice.volume-scale", "50.0")
+                .containsEntry("sluice.volume-scale", "100.0")
                 .doesNotContainKeys(
                         "sluice.shaping.enabled",
                         "sluice.warmup.enabled",
