@@ -418,7 +418,7 @@ public final class HtmlReport {
         Map<String, double[]> standing = new TreeMap<>();
         for (SimulationRunner.Standing s : r.standings()) {
             if (s.simHour() < hours && sentTo(r, s.provider(), s.ip())) {
-                standing.computeIfAbsent(s.provider() + " " + s.ip(), k -> new double[hours])[
+                standing.computeIfAbsent(s.provider() + " " + s.ip(), k -> unsampled(hours))[
                                 s.simHour()] =
                         s.score();
             }
@@ -427,6 +427,13 @@ public final class HtmlReport {
 
         ipVolumes(h, r);
         decisions(h, r);
+    }
+
+    /** A series of hours with no sample yet: a gap in the chart until one comes, not 0. */
+    private static double[] unsampled(int hours) {
+        double[] v = new double[hours];
+        java.util.Arrays.fill(v, Double.NaN);
+        return v;
     }
 
     /** Whether the IP sent to the provider at all: only those pairs are charted. */

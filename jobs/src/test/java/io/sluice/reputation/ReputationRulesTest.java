@@ -43,10 +43,14 @@ class ReputationRulesTest {
         "2000, 40, 0, WARNING",
         "2000, 100, 0, THROTTLED",
         "2000, 200, 0, BLOCKED",
-        // Complaints are a share of deliveries (here 1,000): 0.1% is one.
-        "2000, 0, 1, WARNING",
-        "2000, 0, 3, THROTTLED",
+        // Complaints are a share of deliveries (here half the attempts), and act only from
+        // min-count (5) on: 1 in 1,000 is 0.1% by the arithmetic, chance by the statistics.
+        "2000, 0, 1, HEALTHY",
+        "2000, 0, 4, HEALTHY",
         "2000, 0, 5, BLOCKED",
+        "10000, 0, 5, WARNING",
+        "10000, 0, 15, THROTTLED",
+        "10000, 0, 25, BLOCKED",
         // Early, complaints act only from early-count (10) on: 2 complaints are 0.1% of 2,000,
         // but a clean list draws them by chance; 10 in 500 attempts is a dirty one.
         "500, 0, 2, HEALTHY",
@@ -57,7 +61,7 @@ class ReputationRulesTest {
             long attempts, long hard, long complaints, Health expected) {
         RollingCounts c = new RollingCounts();
         c.add(Counter.ATTEMPTS, NOW - 60_000, NOW, attempts);
-        c.add(Counter.DELIVERIES, NOW - 60_000, NOW, 1000);
+        c.add(Counter.DELIVERIES, NOW - 60_000, NOW, attempts / 2);
         c.add(Counter.HARD_BOUNCES, NOW - 60_000, NOW, hard);
         c.add(Counter.COMPLAINTS, NOW - 60_000, NOW, complaints);
 
@@ -141,7 +145,7 @@ class ReputationRulesTest {
                 "tenant hard-bounces 24h warning=2 blocked=2%|line 3: lines [2, 2%]",
                 "tenant hard-bounces|line 3: a rule needs SCOPE COUNTER WINDOW",
                 "tenants hard-bounces 24h warning=2%|line 3: \"tenants\" -- expected"
-                        + " min-attempts, early-count, block-for",
+                        + " min-attempts, early-count, min-count, block-for",
                 "min-attempts 10|line 3: a second min-attempts line -- expected one",
                 "block-reasons Blocked|line 3: reason \"Blocked\" -- expected a bounce reason",
             })
