@@ -339,16 +339,17 @@ public final class ReputationRules implements Serializable {
     static final long DEFAULT_EARLY_COUNT = 10;
 
     /**
-     * Without a {@code min-count} line: a share acts on 5 events or more, also past min-attempts. 2
-     * complaints in 2,000 deliveries are 0.1%, the warning line, by the arithmetic, and chance by
-     * the statistics: a clean list (0.02%) draws 2 or more in 6% of its days of 2,000, and a tenant
-     * mailing 2,000 a day would be quarantined about every other week for nothing; 5 or more come
-     * to it once in ~11,000 such days. The cost: below 5,000 deliveries a window, the 0.1% line
-     * acts only from 5 complaints (0.25% of 2,000).
+     * Without a {@code min-count} line: a share reaches a rule's lowest line only on 5 events or
+     * more, also past min-attempts. 2 complaints in 2,000 deliveries are 0.1%, the warning line, by
+     * the arithmetic, and chance by the statistics: a clean list (0.02%) draws 2 or more in 6% of
+     * its days of 2,000, and a tenant mailing 2,000 a day would be quarantined about every other
+     * week for nothing; 5 or more come to it once in ~16,000 such days. The cost: below 5,000
+     * deliveries a window, the 0.1% line acts only from 5 complaints (0.25% of 2,000). The higher
+     * lines (0.3%, 0.5%) act on their share as before.
      */
     static final long DEFAULT_MIN_COUNT = 5;
 
-    /** Events a share's count needs before it acts at all. */
+    /** Events a share's count needs before it reaches a rule's lowest line. */
     public long minCount() {
         return minCount;
     }
@@ -421,14 +422,23 @@ public final class ReputationRules implements Serializable {
             // list (0.02%) draws 2 in its first 2,000 one time in seventeen.
             boolean early = shares && attempts < minAttempts;
             if (shares
-                    && (early ? count == 0 || count < earlyCount : base == 0 || count < minCount)) {
-                continue; // too few attempts, or events, for a share to mean anything
+                    && (early ? count == 0 || count < Math.max(earlyCount, minCount) : base == 0)) {
+                continue; // too few attempts for a share to mean anything
             }
+            // Past min-attempts, fewer than min-count events do not reach the rule's lowest line:
+            // 2 complaints in 2,000 deliveries are 0.1% and chance. Its higher lines still act,
+            // where so few events are not chance (4 complaints in 800 deliveries, 0.5%, come to
+            // a clean list about twice in a million windows).
+            boolean few = shares && !early && count < minCount;
+            Health lowest = r.lines().keySet().iterator().next();
             double measured =
                     !shares ? count : (double) count / (early ? minAttempts : Math.max(1, base));
             Threshold top = null;
             for (var e : r.lines().entrySet()) {
                 top = e.getValue();
+                if (few && e.getKey() == lowest) {
+                    continue;
+                }
                 if (measured >= e.getValue().value() && e.getKey().compareTo(health) > 0) {
                     health = e.getKey();
                     reason =

@@ -95,8 +95,8 @@ class ReputationFunctionTest {
     void anOperatorsResumeIsAFreshStart() throws Exception {
         count(ACME, Counter.ATTEMPTS, 2000);
         count(ACME, Counter.DELIVERIES, 1000);
-        count(ACME, Counter.COMPLAINTS, 5);
-        assertThat(single().reason()).contains("complaints 0.5% of 1000 deliveries");
+        count(ACME, Counter.COMPLAINTS, 3);
+        assertThat(single().reason()).contains("complaints 0.3% of 1000 deliveries");
 
         harness.processElement(new StreamRecord<>(Signal.operator(ACME, "ACTIVE", T0)));
         assertThat(harness.numKeyedStateEntries()).as("nothing left to remember").isZero();

@@ -43,10 +43,12 @@ class ReputationRulesTest {
         "2000, 40, 0, WARNING",
         "2000, 100, 0, THROTTLED",
         "2000, 200, 0, BLOCKED",
-        // Complaints are a share of deliveries (here half the attempts), and act only from
-        // min-count (5) on: 1 in 1,000 is 0.1% by the arithmetic, chance by the statistics.
+        // Complaints are a share of deliveries (here half the attempts), and reach the lowest
+        // line only from min-count (5) on: 1 or 2 in 1,000 are 0.1-0.2% by the arithmetic,
+        // chance by the statistics; 3 are the throttled line's 0.3%, which acts on its share.
         "2000, 0, 1, HEALTHY",
-        "2000, 0, 4, HEALTHY",
+        "2000, 0, 2, HEALTHY",
+        "2000, 0, 3, THROTTLED",
         "2000, 0, 5, BLOCKED",
         "10000, 0, 5, WARNING",
         "10000, 0, 15, THROTTLED",
