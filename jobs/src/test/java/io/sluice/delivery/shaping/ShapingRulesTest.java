@@ -52,9 +52,10 @@ class ShapingRulesTest {
         assertThat(rules.site("unknown.example").rate()).isEqualTo(Rate.parse("100/s"));
         assertThat(rules.site("unknown.example").deadProbeMax())
                 .isEqualTo(Duration.ofSeconds(4000));
-        // A new IP's hourly allowance while it warms up: Gmail 500/h, Outlook 1,000/h.
-        assertThat(rules.site("google").coldRate()).isEqualTo(Rate.parse("500/h"));
-        assertThat(rules.site("microsoft").coldRate()).isEqualTo(Rate.parse("1000/h"));
+        // 80% of a new IP's hourly allowance while it warms up: Gmail 500/h, Outlook 1,000/h.
+        assertThat(rules.site("google").coldRate()).isEqualTo(Rate.parse("400/h"));
+        assertThat(rules.site("yahoo").coldRate()).isEqualTo(Rate.parse("400/h"));
+        assertThat(rules.site("microsoft").coldRate()).isEqualTo(Rate.parse("800/h"));
         assertThat(rules.site("yahoo").connections()).isEqualTo(5);
         assertThat(rules.site("unknown.example").coldRate()).isNull();
     }
