@@ -70,6 +70,19 @@ public record SiteRule(
     }
 
     public SiteRule withRate(Rate r) {
+        return withRates(r, coldRate);
+    }
+
+    /** This rule at {@code 1/scale} of the volume: its rates divided, its other limits kept. */
+    public SiteRule volumeScaled(io.sluice.delivery.VolumeScale scale) {
+        if (scale.isReal()) {
+            return this;
+        }
+        return withRates(
+                rate.volumeScaled(scale), coldRate == null ? null : coldRate.volumeScaled(scale));
+    }
+
+    private SiteRule withRates(Rate r, Rate cold) {
         return new SiteRule(
                 r,
                 connections,
@@ -85,35 +98,7 @@ public record SiteRule(
                 deadProbe,
                 deadProbeMax,
                 forget,
-                coldRate);
-    }
-
-    /** This rule at {@code 1/scale} of the volume: its rates divided, its other limits kept. */
-    public SiteRule volumeScaled(io.sluice.delivery.VolumeScale scale) {
-        if (scale.isReal()) {
-            return this;
-        }
-        SiteRule r = withRate(rate.volumeScaled(scale));
-        return coldRate == null ? r : r.withColdRate(coldRate.volumeScaled(scale));
-    }
-
-    public SiteRule withColdRate(Rate r) {
-        return new SiteRule(
-                rate,
-                connections,
-                perConnection,
-                shards,
-                decrease,
-                floor,
-                decreaseGap,
-                recoverStep,
-                recoverEvery,
-                pause,
-                deadAfter,
-                deadProbe,
-                deadProbeMax,
-                forget,
-                r);
+                cold);
     }
 
     /**
