@@ -19,11 +19,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "simulate",
         mixinStandardHelpOptions = true,
-        description = {
-            "Run deliverability scenarios: the real delivery, feedback and reputation jobs against",
-            "the enforcing simulated providers, weeks compressed into minutes. Prints per scenario",
-            "'simulate <scenario>: messages=N delivered=P% ...' and writes an HTML report."
-        })
+        description =
+                "Run deliverability scenarios: the real delivery, feedback and reputation jobs"
+                        + " against the enforcing simulated providers, weeks compressed into"
+                        + " minutes. Prints per scenario 'simulate <scenario>: messages=N"
+                        + " delivered=P%% ...' and writes an HTML report.")
 public final class SimulateCommand implements Callable<Integer> {
 
     static final class Which {

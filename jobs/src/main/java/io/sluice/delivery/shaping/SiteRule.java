@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param decrease factor applied to the pace on a throttle reply (multiplicative decrease)
  * @param floor lowest adaptive factor: a throttled IP still sends {@code floor x rate}
  * @param decreaseGap replies to mail already on the wire arrive together; one decrease per gap
- * @param recoverStep added to the factor per step of recovery (additive increase)
+ * @param recoverStep share of the current pace added per step of recovery (the factor grows by
+ *     {@code 1 + recoverStep})
  * @param recoverEvery at most one recovery step per this period, and only on a success
  * @param pause how long a block reply pauses the IP at the site when no response rule says
  * @param deadAfter consecutive connection failures that mark the site dead

@@ -601,9 +601,8 @@ public final class SiteScheduler implements Serializable {
                                 Math.max(pace.pausedUntil, now + r.duration().toMillis());
                 case LIMIT -> {
                     double base = baseRate(site, f.sendingIp(), c, now).perSecond();
-                    pace.factor = Math.min(pace.factor, r.limit().perSecond() / base);
+                    limit(pace, rule, r.limit().perSecond() / base, now);
                     pace.holdUntil = Math.max(pace.holdUntil, now + r.duration().toMillis());
-                    pace.lastDecreaseAt = now;
                 }
             }
             return;
@@ -621,16 +620,46 @@ public final class SiteScheduler implements Serializable {
      * wire arrive together and describe one overload, not several (TCP cuts once per window).
      */
     private static void throttle(IpPace pace, SiteRule rule, long now) {
-        if (pace.lastDecreaseAt != 0 && now - pace.lastDecreaseAt < rule.decreaseGap().toMillis()) {
+        if (withinDecreaseGap(pace, rule, now)) {
             return;
         }
-        pace.factor = Math.max(rule.floor(), pace.factor * rule.decrease());
+        // Down to the floor, never up to it: a limit may have put the pace below the floor.
+        pace.factor = Math.min(pace.factor, Math.max(rule.floor(), pace.factor * rule.decrease()));
         pace.lastDecreaseAt = now;
     }
 
     /**
-     * Additive increase, one step per {@code recoverEvery} of successes after the last change: the
-     * pace climbs back towards the limit that threw it out rather than snapping back to it.
+     * A response rule's {@code limit}: the pace drops to it at once. A match while the pace is
+     * already at or under the limit means the limit is above what the site allows now (a new IP's
+     * hourly allowance is below Google's rule of 10/min), so the pace keeps falling
+     * multiplicatively, once per decrease gap, down to the floor's share of the limit. Without this
+     * a limit above the allowance kept every IP over it until the site blocked it.
+     */
+    private static void limit(IpPace pace, SiteRule rule, double limit, long now) {
+        if (pace.factor > limit) {
+            pace.factor = limit;
+            pace.lastDecreaseAt = now;
+        } else if (!withinDecreaseGap(pace, rule, now)) {
+            pace.factor =
+                    Math.min(
+                            pace.factor,
+                            Math.max(limit * rule.floor(), pace.factor * rule.decrease()));
+            pace.lastDecreaseAt = now;
+        }
+    }
+
+    /** Replies within a gap of the last decrease answer mail sent before it: one overload. */
+    private static boolean withinDecreaseGap(IpPace pace, SiteRule rule, long now) {
+        return pace.lastDecreaseAt != 0
+                && now - pace.lastDecreaseAt < rule.decreaseGap().toMillis();
+    }
+
+    /**
+     * Increase by {@code recoverStep} of the current pace, one step per {@code recoverEvery} of
+     * successes after the last change: the pace climbs back towards the limit that threw it out
+     * rather than snapping back to it. The step is relative to the pace, not to the rule's rate: a
+     * step of 5% of Google's 100/s would take an IP held at a new IP's 500/h to 18,500/h in one
+     * step, straight back over the allowance (as CampaignShapingITCase showed on a faster machine).
      */
     private static void recover(IpPace pace, SiteRule rule, long now) {
         if (pace.factor >= 1.0 || now < pace.holdUntil) {
@@ -641,7 +670,7 @@ public final class SiteScheduler implements Serializable {
         if (now - last < rule.recoverEvery().toMillis()) {
             return;
         }
-        pace.factor = Math.min(1.0, pace.factor + rule.recoverStep());
+        pace.factor = Math.min(1.0, pace.factor * (1 + rule.recoverStep()));
         pace.lastIncreaseAt = now;
     }
 

@@ -226,15 +226,56 @@ public class SiteSchedulerTest {
         feedback(A, Kind.REPLY, "421 4.7.0 slow down", BounceAction.THROTTLE, T0 + 1000);
         assertThat(pacing.ip(A).factor()).isEqualTo(0.25);
 
-        // a delivery every second for 60 s: one step of 0.1 per 10 s after the last decrease
+        // a delivery every second for 60 s: one step of 10% of the pace per 10 s after the last
+        // decrease
         List<Double> curve = new ArrayList<>();
         for (int s = 2; s <= 61; s++) {
             feedback(A, Kind.DELIVERED, "250 ok", null, T0 + s * 1000L);
             if (s % 10 == 1) {
-                curve.add(Math.round(pacing.ip(A).factor() * 100) / 100.0);
+                curve.add(Math.round(pacing.ip(A).factor() * 10_000) / 10_000.0);
             }
         }
-        assertThat(curve).containsExactly(0.35, 0.45, 0.55, 0.65, 0.75, 0.85);
+        assertThat(curve).containsExactly(0.275, 0.3025, 0.3328, 0.366, 0.4026, 0.4429);
+    }
+
+    @Test
+    void aThrottleBelowTheFloorWhereALimitPutThePaceDoesNotRaiseIt() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        feedback(
+                A,
+                Kind.REPLY,
+                "421 4.7.0 Messages from 192.0.2.1 temporarily deferred due to user complaints",
+                BounceAction.THROTTLE,
+                T0);
+        double limited = pacing.ip(A).factor();
+        assertThat(limited).isLessThan(0.1); // the test rules' floor
+
+        feedback(A, Kind.REPLY, "421 4.7.0 slow down", BounceAction.THROTTLE, T0 + 5_000);
+        assertThat(pacing.ip(A).factor()).isEqualTo(limited);
+    }
+
+    @Test
+    void aLimitThatStillDrawsTheReplyKeepsFallingOncePerGapDownToTheFloorsShareOfIt() {
+        enqueue("m0", "acme", Priority.MARKETING);
+        runAt(T0);
+        String reply = "421 4.7.0 Messages from 192.0.2.1 temporarily deferred due to complaints";
+        feedback(A, Kind.REPLY, reply, BounceAction.THROTTLE, T0);
+        double limited = pacing.ip(A).factor();
+
+        // replies to mail already on the wire, within the decrease gap: one overload
+        feedback(A, Kind.REPLY, reply, BounceAction.THROTTLE, T0 + 300);
+        assertThat(pacing.ip(A).factor()).isEqualTo(limited);
+
+        // at the limit and still refused: the limit is above what the site allows now
+        feedback(A, Kind.REPLY, reply, BounceAction.THROTTLE, T0 + 1_500);
+        assertThat(pacing.ip(A).factor())
+                .isCloseTo(limited / 2, org.assertj.core.data.Offset.offset(1e-12));
+        for (int s = 3; s < 20; s++) {
+            feedback(A, Kind.REPLY, reply, BounceAction.THROTTLE, T0 + s * 1_000L);
+        }
+        assertThat(pacing.ip(A).factor())
+                .isCloseTo(limited * 0.1, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     @Test
@@ -255,9 +296,11 @@ public class SiteSchedulerTest {
         feedback(A, Kind.DELIVERED, "250 ok", null, T0 + 60 * 60_000L);
         assertThat(pacing.ip(A).factor()).isEqualTo(limited); // still held
 
+        // then 10% of the held pace per step, not 10% of the rule's rate (which would be seven
+        // times the limit at once)
         feedback(A, Kind.DELIVERED, "250 ok", null, T0 + 91 * 60_000L);
         assertThat(pacing.ip(A).factor())
-                .isCloseTo(limited + 0.1, org.assertj.core.data.Offset.offset(1e-9));
+                .isCloseTo(limited * 1.1, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     /** {@code n} message ids whose retries stick to {@code ip} in the two-IP shared pool. */
