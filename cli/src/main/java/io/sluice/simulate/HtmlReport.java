@@ -475,26 +475,65 @@ public final class HtmlReport {
                 });
         h.append("</table>");
         if (!r.quotaDays().isEmpty()) {
-            h.append(
-                    "<h3>Warming IPs: mail accepted per site and quota day, against the quota</h3>");
-            h.append("<table><tr><th class=l>IP</th><th class=l>site</th><th>day</th>")
-                    .append("<th>quota</th><th>accepted</th><th class=l></th></tr>");
-            long firstDay = r.quotaDays().stream().mapToLong(q -> q.day()).min().orElse(0);
-            for (SimulationRunner.QuotaDay q : r.quotaDays()) {
-                h.append("<tr><td class=l>").append(esc(q.ip())).append("</td><td class=l>");
-                h.append(esc(q.site())).append("</td><td>").append(q.day() - firstDay + 1);
-                h.append("</td><td>").append(q.quota()).append("</td><td>").append(q.accepted());
-                h.append("</td><td class=l>")
-                        .append(q.over() ? "<span class=fail>over</span>" : "within")
-                        .append("</td></tr>");
-            }
-            h.append("</table>");
+            quotaDays(h, r.quotaDays());
         } else if (!quota.isEmpty()) {
             h.append("<p>Highest warm-up quota given (messages a day): ");
             List<String> parts = new ArrayList<>();
             quota.forEach((k, v) -> parts.add(esc(k) + " " + v));
             h.append(String.join(", ", parts)).append("</p>");
         }
+    }
+
+    /**
+     * One row per warming IP and site, one column per quota day: accepted / quota, marked where the
+     * IP went over (a 30-day warm-up of 10 IPs at 3 sites would otherwise be 900 rows).
+     */
+    static void quotaDays(StringBuilder h, List<SimulationRunner.QuotaDay> quotaDays) {
+        long firstDay = quotaDays.stream().mapToLong(q -> q.day()).min().orElse(0);
+        int days =
+                (int) (quotaDays.stream().mapToLong(q -> q.day()).max().orElse(0) - firstDay + 1);
+        Map<String, SimulationRunner.QuotaDay[]> rows = new TreeMap<>();
+        for (SimulationRunner.QuotaDay q : quotaDays) {
+            rows.computeIfAbsent(
+                                    q.ip() + "\t" + q.site(),
+                                    k -> new SimulationRunner.QuotaDay[days])[
+                            (int) (q.day() - firstDay)] =
+                    q;
+        }
+        long over = quotaDays.stream().filter(SimulationRunner.QuotaDay::over).count();
+        h.append("<h3>Warming IPs: mail accepted per site and quota day, against the quota</h3>");
+        h.append("<p>Each cell is accepted / quota; ")
+                .append(
+                        over == 0
+                                ? "no IP went over its quota on any day"
+                                : over + (over == 1 ? " day" : " days") + " over a quota")
+                .append(" (")
+                .append(quotaDays.size())
+                .append(" quota days).</p>");
+        h.append("<table><tr><th class=l>IP</th><th class=l>site</th>");
+        for (int d = 0; d < days; d++) {
+            h.append("<th>day ").append(d + 1).append("</th>");
+        }
+        h.append("</tr>");
+        rows.forEach(
+                (key, cells) -> {
+                    String[] ipSite = key.split("\t", 2);
+                    h.append("<tr><td class=l>").append(esc(ipSite[0])).append("</td>");
+                    h.append("<td class=l>").append(esc(ipSite[1])).append("</td>");
+                    for (SimulationRunner.QuotaDay q : cells) {
+                        if (q == null) {
+                            h.append("<td></td>");
+                        } else {
+                            h.append(q.over() ? "<td class=fail>" : "<td>")
+                                    .append(q.accepted())
+                                    .append('/')
+                                    .append(q.quota())
+                                    .append("</td>");
+                        }
+                    }
+                    h.append("</tr>");
+                });
+        h.append("</table>");
     }
 
     private static void decisions(StringBuilder h, SimulationRunner.Run r) {

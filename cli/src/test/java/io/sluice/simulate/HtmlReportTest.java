@@ -2,7 +2,9 @@ package io.sluice.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,5 +39,32 @@ class HtmlReportTest {
 
         assertThat(Pattern.compile("<polyline").matcher(h).results().count()).isEqualTo(1);
         assertThat(h.toString()).contains("points=\"50.0,");
+    }
+
+    @Test
+    void quotaDaysAreOneRowPerIpAndSiteWithTheDaysOverMarked() {
+        List<SimulationRunner.QuotaDay> days = new ArrayList<>();
+        for (String ip : List.of("10.0.0.1", "10.0.0.2")) {
+            for (String site : List.of("google", "yahoo")) {
+                for (long day = 20_000; day < 20_030; day++) {
+                    boolean over = ip.equals("10.0.0.2") && site.equals("yahoo") && day == 20_007;
+                    days.add(
+                            new SimulationRunner.QuotaDay(
+                                    ip, site, day, 40, 40, over ? 41 : 12, over));
+                }
+            }
+        }
+        StringBuilder h = new StringBuilder();
+
+        HtmlReport.quotaDays(h, days);
+
+        String html = h.toString();
+        assertThat(Pattern.compile("<tr>").matcher(html).results().count())
+                .as("a header and one row per IP and site, not one per quota day")
+                .isEqualTo(5);
+        assertThat(html).contains("<th>day 30</th>").doesNotContain("<th>day 31</th>");
+        assertThat(html).contains("<td class=fail>41/40</td>");
+        assertThat(Pattern.compile("class=fail").matcher(html).results().count()).isEqualTo(1);
+        assertThat(html).contains("1 day over a quota (120 quota days)");
     }
 }
