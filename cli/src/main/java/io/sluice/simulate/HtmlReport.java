@@ -502,9 +502,7 @@ public final class HtmlReport {
         }
         long over = quotaDays.stream().filter(SimulationRunner.QuotaDay::over).count();
         h.append("<h3>Warming IPs: mail accepted per site and quota day, against the quota</h3>");
-        h.append("<p>Each cell is accepted / quota, and in brackets what the scheduler allowed")
-                .append(" where that differs (its shards round a small quota up: ceil(quota /")
-                .append(" shards) each); ")
+        h.append("<p>Each cell is accepted / quota; ")
                 .append(
                         over == 0
                                 ? "no IP went over its quota on any day"
@@ -529,11 +527,8 @@ public final class HtmlReport {
                             h.append(q.over() ? "<td class=fail>" : "<td>")
                                     .append(q.accepted())
                                     .append('/')
-                                    .append(q.quota());
-                            if (q.allowed() != q.quota()) {
-                                h.append(" (").append(q.allowed()).append(')');
-                            }
-                            h.append("</td>");
+                                    .append(q.quota())
+                                    .append("</td>");
                         }
                     }
                     h.append("</tr>");

@@ -76,20 +76,12 @@ public final class SimulationRunner {
     /**
      * One warming IP's mail at one site on one of Sluice's quota days, against its quota.
      *
-     * @param allowed the quota as the scheduler's shards can keep it (each shard takes its share,
-     *     rounded up)
-     * @param over the IP went past its quota: more than allowed plus what the day before left
+     * @param over the IP went past its quota: more than the quota plus what the day before left
      *     unused (a message released before midnight whose attempt began after it counts on the
      *     next day), or more than all the days so far allowed together
      */
     public record QuotaDay(
-            String ip,
-            String site,
-            long day,
-            long quota,
-            long allowed,
-            long accepted,
-            boolean over) {}
+            String ip, String site, long day, long quota, long accepted, boolean over) {}
 
     /** A provider's reputation of a sending IP, sampled each simulated hour. */
     record Standing(int simHour, String provider, String ip, double score) {}
@@ -633,8 +625,6 @@ public final class SimulationRunner {
                                                     / sc.timeScale());
             accepted.merge(d.clientIp() + "|" + site + "|" + real / dayMillis, 1L, Long::sum);
         }
-        io.sluice.delivery.shaping.ShapingRules rules =
-                io.sluice.delivery.shaping.ShapingRules.defaults();
         List<QuotaDay> out = new ArrayList<>();
         String[] previous = {""};
         long[] carry = new long[3]; // unused yesterday, accepted so far, allowed so far
@@ -650,13 +640,11 @@ public final class SimulationRunner {
                         previous[0] = k[0] + "|" + k[1];
                         java.util.Arrays.fill(carry, 0);
                     }
-                    int shards = rules.shards(k[1]);
-                    long allowed = (quota + shards - 1) / shards * shards;
                     carry[1] += n;
-                    carry[2] += allowed;
-                    boolean over = n > allowed + carry[0] || carry[1] > carry[2];
-                    carry[0] = Math.max(0, allowed - n);
-                    out.add(new QuotaDay(k[0], k[1], day, quota, allowed, n, over));
+                    carry[2] += quota;
+                    boolean over = n > quota + carry[0] || carry[1] > carry[2];
+                    carry[0] = Math.max(0, quota - n);
+                    out.add(new QuotaDay(k[0], k[1], day, quota, n, over));
                 });
         return out;
     }

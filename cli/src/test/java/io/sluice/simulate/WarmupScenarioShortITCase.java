@@ -55,6 +55,25 @@ class WarmupScenarioShortITCase {
         return run;
     }
 
+    /** The run's summary, each refusal, and how close each IP came to a provider's rate. */
+    static String story(SimulationRunner.Run run, List<String> newIps) {
+        java.util.Set<String> warm = new java.util.TreeSet<>();
+        run.deliveries().forEach(d -> warm.add(d.clientIp()));
+        warm.removeAll(newIps);
+        StringBuilder b = new StringBuilder(run.all().line(run.scenario().name())).append('\n');
+        run.refusals()
+                .forEach(
+                        r ->
+                                b.append(
+                                        String.format(
+                                                "refusal at hour %.2f: %s %s %s%n",
+                                                run.simHours(r.at()),
+                                                r.clientIp(),
+                                                r.reason(),
+                                                r.recipient())));
+        return b.append(Headroom.table(run, warm)).toString();
+    }
+
     @Test
     void theNewIpsCarryMailWithinTheirQuotasAndNothingIsBlocked() throws Exception {
         Scenario warmupScenario = shortened(Scenario.load("warmup"));
@@ -62,16 +81,18 @@ class WarmupScenarioShortITCase {
                 List.of(warmupScenario.options().get("sluice.reputation.new-ips").split(";"));
 
         SimulationRunner.Run warmup = run(warmupScenario, 73, 61, null);
+        String story = story(warmup, newIps);
+        System.out.println(story);
         assertThat(warmup.all().messages()).isPositive();
 
         // warmup: nothing blocked or lost, all in the inbox; the new IPs carried mail within
         // their quotas at every provider, the warm ones the rest.
-        assertThat(warmup.all().blocks()).isZero();
-        assertThat(warmup.all().lost()).isZero();
-        assertThat(warmup.all().duplicates()).isZero();
-        assertThat(warmup.all().deliveredPercent()).isGreaterThanOrEqualTo(99);
-        assertThat(warmup.all().inboxedPercent()).isGreaterThanOrEqualTo(99);
-        assertThat(warmup.quotaDays()).noneMatch(SimulationRunner.QuotaDay::over);
+        assertThat(warmup.all().blocks()).as(story).isZero();
+        assertThat(warmup.all().lost()).as(story).isZero();
+        assertThat(warmup.all().duplicates()).as(story).isZero();
+        assertThat(warmup.all().deliveredPercent()).as(story).isGreaterThanOrEqualTo(99);
+        assertThat(warmup.all().inboxedPercent()).as(story).isGreaterThanOrEqualTo(99);
+        assertThat(warmup.quotaDays()).as(story).noneMatch(SimulationRunner.QuotaDay::over);
         assertThat(warmup.controls())
                 .filteredOn(c -> c.getType() == ControlType.WARMUP_QUOTA)
                 .extracting(c -> String.valueOf(c.getSite()))

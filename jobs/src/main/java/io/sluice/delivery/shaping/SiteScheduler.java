@@ -214,7 +214,7 @@ public final class SiteScheduler implements Serializable {
                         next = Math.min(next, now + RECHECK_MILLIS);
                         continue;
                     }
-                    Choice choice = choose(site, shards, lane, index, pacing, c, now);
+                    Choice choice = choose(site, shards, shard, lane, index, pacing, c, now);
                     if (choice.ip == null) {
                         next = Math.min(next, choice.at);
                         continue;
@@ -224,7 +224,8 @@ public final class SiteScheduler implements Serializable {
                     store.remove(key);
                     lane.head++;
                     index.size--;
-                    String ip = ownIpIfFree(site, shards, lane, d, choice.ip, pacing, c, now);
+                    String ip =
+                            ownIpIfFree(site, shards, shard, lane, d, choice.ip, pacing, c, now);
                     take(site, shards, ip, pacing, c, now);
                     if (lane.head == lane.tail) {
                         lanes.remove(li);
@@ -334,6 +335,7 @@ public final class SiteScheduler implements Serializable {
     private Choice choose(
             String site,
             int shards,
+            int shard,
             Lane lane,
             QueueIndex index,
             SitePacing pacing,
@@ -346,11 +348,11 @@ public final class SiteScheduler implements Serializable {
         }
         long soonest = Long.MAX_VALUE;
         if (!lane.sticky.isEmpty() && ips.contains(lane.sticky)) {
-            long at = availableAt(site, shards, lane.sticky, pacing, c, now, false);
+            long at = availableAt(site, shards, shard, lane.sticky, pacing, c, now);
             if (at <= now) {
                 return new Choice(lane.sticky, now);
             }
-            if (stoppedUntil(site, lane.sticky, pacing, c, now) <= now
+            if (stoppedUntil(site, shard, lane.sticky, pacing, c, now) <= now
                     && !slowed(pacing, lane.sticky)) {
                 // Paced at its full rate, not stopped: a retry waits for its own IP rather than be
                 // greylisted anew.
@@ -371,7 +373,7 @@ public final class SiteScheduler implements Serializable {
                 if (cold != (pass == 0)) {
                     continue;
                 }
-                long at = availableAt(site, shards, ip, pacing, c, now, true);
+                long at = availableAt(site, shards, shard, ip, pacing, c, now);
                 if (at <= now) {
                     index.ipCursor = start + k + 1;
                     return new Choice(ip, now);
@@ -401,6 +403,7 @@ public final class SiteScheduler implements Serializable {
     private String ownIpIfFree(
             String site,
             int shards,
+            int shard,
             Lane lane,
             Delivery d,
             String chosen,
@@ -417,7 +420,7 @@ public final class SiteScheduler implements Serializable {
         String own = pools.sticky(pool, d.message().messageId());
         if (own.equals(chosen)
                 || (quota(c, site, own, now) >= 0) != (quota(c, site, chosen, now) >= 0)
-                || availableAt(site, shards, own, pacing, c, now, true) > now) {
+                || availableAt(site, shards, shard, own, pacing, c, now) > now) {
             return chosen;
         }
         return own;
@@ -450,12 +453,12 @@ public final class SiteScheduler implements Serializable {
     private long availableAt(
             String site,
             int shards,
+            int shard,
             String ip,
             SitePacing pacing,
             Controls c,
-            long now,
-            boolean quotaCounts) {
-        long stopped = stoppedUntil(site, ip, pacing, c, now);
+            long now) {
+        long stopped = stoppedUntil(site, shard, ip, pacing, c, now);
         IpPace pace = pacing.ip(ip);
         long token = pace == null ? now : Math.max(now, ceilMillis(pace.tatMicros));
         long at = Math.max(stopped, token);
@@ -467,23 +470,31 @@ public final class SiteScheduler implements Serializable {
         return at;
     }
 
-    private long stoppedUntil(String site, String ip, SitePacing pacing, Controls c, long now) {
+    private long stoppedUntil(
+            String site, int shard, String ip, SitePacing pacing, Controls c, long now) {
         long stopped = c.ipStoppedUntil(site, ip, now);
         IpPace pace = pacing.ip(ip);
         if (pace != null && pace.pausedUntil > now) {
             stopped = Math.max(stopped, pace.pausedUntil);
         }
         long quota = quota(c, site, ip, now);
-        if (quota >= 0 && pace != null && pace.day == now / dayMillis) {
-            long shareOfQuota = (quota + rules.shards(site) - 1) / rules.shards(site);
-            if (pace.sentToday >= shareOfQuota) {
-                stopped = Math.max(stopped, (now / dayMillis + 1) * dayMillis);
-            }
-        }
-        if (quota == 0) {
+        long sentToday = pace != null && pace.day == now / dayMillis ? pace.sentToday : 0;
+        if (quota >= 0 && sentToday >= shareOfQuota(quota, rules.shards(site), shard)) {
             stopped = Math.max(stopped, (now / dayMillis + 1) * dayMillis);
         }
         return stopped;
+    }
+
+    /**
+     * This key's share of a warm-up quota: the day's quota split exactly among the site's shards,
+     * the remainder to the lowest-numbered ones (a quota of 1 at a site of four shards lets one
+     * message leave, from shard 0, not one from each). The shards together never pass the quota,
+     * and no shard has to ask another: each knows its number and the site's count. A shard whose
+     * share is 0 sends the IP's day's mail from warm IPs (cold before warm only while the cold one
+     * has quota left here).
+     */
+    static long shareOfQuota(long quota, int shards, int shard) {
+        return quota / shards + (Math.floorMod(shard, shards) < quota % shards ? 1 : 0);
     }
 
     /** Spends {@code ip}'s token: GCRA at the effective rate, and the warm-up day's count. */

@@ -784,6 +784,70 @@ public class SiteSchedulerTest {
                 Control.Type.IP_STATUS, ip, site, null, null, status, null, null, null, "op");
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        // quota, what each of Google's 4 shards lets the cold IP send that day
+        "1, '1,0,0,0'",
+        "2, '1,1,0,0'",
+        "6, '2,2,1,1'",
+        "8, '2,2,2,2'",
+    })
+    void theShardsOfASiteSplitAColdIpsQuotaExactlyNotEachRoundingItUp(int quota, String expected) {
+        scheduler =
+                scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
+        Control q =
+                new Control(
+                        Control.Type.WARMUP_QUOTA,
+                        B,
+                        "google",
+                        null,
+                        null,
+                        null,
+                        (long) quota,
+                        null,
+                        null,
+                        "day 1");
+        controls = new Controls(List.of(q));
+        List<Long> fromB = new ArrayList<>();
+        for (int shard = 0; shard < 4; shard++) {
+            // Each shard is its own key: its own queue, pacing and store.
+            QueueIndex shardIndex = new QueueIndex();
+            SitePacing shardPacing = new SitePacing();
+            HeapQueueStore shardStore = new HeapQueueStore();
+            List<Release> out = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                scheduler.enqueue(
+                        shardIndex,
+                        shardStore,
+                        delivery("s" + shard + "m" + i, "acme", Priority.MARKETING, null, 1),
+                        controls,
+                        T0);
+            }
+            long t = T0;
+            while (t >= 0 && t < T0 + 3_600_000) {
+                t =
+                        scheduler.release(
+                                "google",
+                                shard,
+                                shardIndex,
+                                shardPacing,
+                                shardStore,
+                                controls,
+                                t,
+                                1000,
+                                out::add);
+            }
+            assertThat(out).as("shard %d sends all its mail", shard).hasSize(10);
+            fromB.add(out.stream().filter(r -> r.sendingIp().equals(B)).count());
+        }
+
+        assertThat(fromB)
+                .as("the cold IP's messages per shard; together exactly its quota of %d", quota)
+                .containsExactlyElementsOf(
+                        java.util.Arrays.stream(expected.split(",")).map(Long::valueOf).toList());
+        assertThat(SiteScheduler.shareOfQuota(quota, 4, 0)).isEqualTo(fromB.get(0));
+    }
+
     @Test
     void aWarmupQuotaCountsOverTheConfiguredDay() {
         // sluice.reputation.day = 10 s: the reputation job steps its plan every 10 s, and the
