@@ -27,11 +27,13 @@ import org.slf4j.LoggerFactory;
  * <p>Why not simply the JDK's: every message gets an RSA-2048 and an Ed25519 signature, and signing
  * is most of the SMTP stage's CPU. Measured on one core of the 2-core CI machine, as a share of
  * {@code openssl speed}'s signs per second (OpenSSL 3.0, ~3,700 RSA-2048/s and ~32,000 Ed25519/s):
- * the JDK's SunRsaSign ~0.36x and SunEC Ed25519 ~0.06x; Conscrypt 2.6.0 (BoringSSL) ~0.59x and
- * ~2.6x; Bouncy Castle's Ed25519 ~0.5-1.2x. Conscrypt 2.5.x has no Ed25519, and its native library
- * may not load (other platforms, glibc older than 2.35, a second class loader in the same task
- * manager), hence the fallbacks; every provider makes the same bytes, since RSASSA-PKCS1-v1_5 and
- * Ed25519 are deterministic (checked by {@code SignatureProvidersTest}).
+ * the JDK's SunRsaSign ~0.3x and SunEC Ed25519 ~0.06x; Conscrypt 2.6.0 (BoringSSL) 0.49x on RSA
+ * (bare signatures, {@code bench/dkim} on a quiet machine) and ~2.3x on Ed25519; Amazon Corretto
+ * Crypto Provider 2.5.0 (AWS-LC) 1.0x on RSA and ~3.6x on Ed25519; Bouncy Castle's Ed25519
+ * ~0.5-1.2x. The native libraries may not load (ACCP ships one for linux-x86_64 only; Conscrypt's
+ * needs glibc 2.35 or later; a second class loader in the same task manager), hence the fallbacks;
+ * every provider makes the same bytes, since RSASSA-PKCS1-v1_5 and Ed25519 are deterministic
+ * (checked by {@code SignatureProvidersTest}).
  *
  * <p>The providers are used as objects and never installed with {@code Security.addProvider}:
  * Sluice runs inside Flink task managers, whose TLS (Kafka, REST) and other users' code must keep
@@ -48,9 +50,16 @@ final class SignatureProviders {
         }
     }
 
-    /** Conscrypt first for both, then Bouncy Castle for Ed25519; the JDK after them. */
+    /**
+     * ACCP first for both, then Conscrypt for both, then Bouncy Castle for Ed25519; the JDK after
+     * them.
+     */
     static final List<Candidate> PREFERENCE =
             List.of(
+                    new Candidate(
+                            "Amazon Corretto Crypto Provider",
+                            EnumSet.allOf(DkimAlgorithm.class),
+                            SignatureProviders::accp),
                     new Candidate(
                             "Conscrypt",
                             EnumSet.allOf(DkimAlgorithm.class),
@@ -126,6 +135,11 @@ final class SignatureProviders {
         Optional<Provider> provider = provider(algorithm);
         if (provider.isEmpty()) {
             return new KeySigner(algorithm, Optional.empty(), key);
+        }
+        if (provider.get().getService("KeyFactory", keyAlgorithm(algorithm)) == null) {
+            // No key factory of its own (ACCP's Ed25519): it signs with the JDK's key, as
+            // offers() checked when it chose the provider.
+            return new KeySigner(algorithm, provider, key);
         }
         byte[] pkcs8 = key.getEncoded();
         try {
@@ -204,9 +218,38 @@ final class SignatureProviders {
         return algorithm == DkimAlgorithm.RSA_SHA256 ? "RSA" : "Ed25519";
     }
 
+    /**
+     * Whether {@code provider} signs {@code algorithm}: it has the signature, and either a key
+     * factory to read Sluice's keys into its own or, lacking one (ACCP has no Ed25519 key factory),
+     * it signs with a key of the JDK's, which is tried here once.
+     */
     private static boolean offers(Provider provider, DkimAlgorithm algorithm) {
-        return provider.getService("Signature", signatureAlgorithm(algorithm)) != null
-                && provider.getService("KeyFactory", keyAlgorithm(algorithm)) != null;
+        if (provider.getService("Signature", signatureAlgorithm(algorithm)) == null) {
+            return false;
+        }
+        if (provider.getService("KeyFactory", keyAlgorithm(algorithm)) != null) {
+            return true;
+        }
+        try {
+            java.security.KeyPairGenerator generator =
+                    java.security.KeyPairGenerator.getInstance(keyAlgorithm(algorithm));
+            if (algorithm == DkimAlgorithm.RSA_SHA256) {
+                generator.initialize(2048);
+            }
+            Signature s = Signature.getInstance(signatureAlgorithm(algorithm), provider);
+            s.initSign(generator.generateKeyPair().getPrivate());
+            s.update(new byte[] {1});
+            s.sign();
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Provider accp() {
+        var accp = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+        accp.assertHealthy(); // throws, with the reason, if its native library did not load
+        return accp;
     }
 
     private static Provider conscrypt() {

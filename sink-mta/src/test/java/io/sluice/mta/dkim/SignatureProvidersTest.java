@@ -55,15 +55,33 @@ class SignatureProvidersTest {
     }
 
     @Test
-    void conscryptSignsBothWhereItsNativeLibraryLoads() {
-        assumeThat(Conscrypt.isAvailable()).as("Conscrypt's native library loads here").isTrue();
+    void accpSignsBothWhereItsNativeLibraryLoads() {
+        var accp = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+        assumeThat(accp.getLoadingError()).as("ACCP's native library loads here").isNull();
 
         SignatureProviders providers = SignatureProviders.system();
 
+        assertThat(providers.providerName(DkimAlgorithm.RSA_SHA256)).isEqualTo(accp.getName());
+        assertThat(providers.providerName(DkimAlgorithm.ED25519_SHA256)).isEqualTo(accp.getName());
+        // Used as an object only: TLS and everyone else in the task manager keep their providers.
+        assertThat(Security.getProvider(accp.getName())).isNull();
+        assertThat(Security.getProvider("Conscrypt")).isNull();
+    }
+
+    @Test
+    void conscryptTheFirstFallbackSignsBothExactlyAsTheJdkDoes() throws Exception {
+        assumeThat(Conscrypt.isAvailable()).as("Conscrypt's native library loads here").isTrue();
+        SignatureProviders.Candidate conscrypt =
+                SignatureProviders.PREFERENCE.stream()
+                        .filter(c -> c.name().equals("Conscrypt"))
+                        .findFirst()
+                        .orElseThrow();
+
+        SignatureProviders providers = SignatureProviders.choose(List.of(conscrypt));
+
         assertThat(providers.providerName(DkimAlgorithm.RSA_SHA256)).isEqualTo("Conscrypt");
         assertThat(providers.providerName(DkimAlgorithm.ED25519_SHA256)).isEqualTo("Conscrypt");
-        // Used as an object only: TLS and everyone else in the task manager keep their providers.
-        assertThat(Security.getProvider("Conscrypt")).isNull();
+        assertSignsAsTheJdk(providers);
     }
 
     @Test
