@@ -752,8 +752,12 @@ public class SiteSchedulerTest {
     }
 
     private static Control quota(String ip, Long perDay, java.time.Instant expires) {
+        return quota(ip, SITE, perDay, expires);
+    }
+
+    private static Control quota(String ip, String site, Long perDay, java.time.Instant expires) {
         return new Control(
-                Control.Type.WARMUP_QUOTA, ip, SITE, null, null, null, perDay, null, expires, "q");
+                Control.Type.WARMUP_QUOTA, ip, site, null, null, null, perDay, null, expires, "q");
     }
 
     @Test
@@ -795,19 +799,7 @@ public class SiteSchedulerTest {
     void theShardsOfASiteSplitAColdIpsQuotaExactlyNotEachRoundingItUp(int quota, String expected) {
         scheduler =
                 scheduler(List.of("shared/" + A + "/a.test", "shared/" + B + "/b.test"), List.of());
-        Control q =
-                new Control(
-                        Control.Type.WARMUP_QUOTA,
-                        B,
-                        "google",
-                        null,
-                        null,
-                        null,
-                        (long) quota,
-                        null,
-                        null,
-                        "day 1");
-        controls = new Controls(List.of(q));
+        controls = new Controls(List.of(quota(B, "google", (long) quota, null)));
         List<Long> fromB = new ArrayList<>();
         for (int shard = 0; shard < 4; shard++) {
             // Each shard is its own key: its own queue, pacing and store.
