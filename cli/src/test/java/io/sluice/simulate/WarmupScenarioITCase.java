@@ -62,12 +62,13 @@ class WarmupScenarioITCase {
                     .contains("google", "microsoft", "yahoo");
         }
         assertThat(days).noneMatch(SimulationRunner.QuotaDay::over);
-        // Each new IP climbed the plan at each provider while healthy (100, then 200 a day: a
-        // step needs a healthy day with half its quota used), and was used, not left idle: on
-        // some day it carried at least half its quota. (A quota day is Sluice's, epoch-aligned,
-        // so the first one may be a sliver of the run's first day, too short to count: whether
-        // a third step, 400, fits in three days depends on where the run starts in the day. A
-        // CI run under load saw 100, 100, 200, 200.) Yahoo-like too, whose "too
+        // Each new IP climbed the plan at each provider while healthy (the reputation job's
+        // quotas for it there: 100, then 200 a day; a step needs a healthy day with half its
+        // quota used), and was used, not left idle: on some day it carried at least half its
+        // quota. (Whether a third step, 400, fits in three days depends on where the run starts
+        // in the day. The steps are read from the control stream: a quota day of the providers'
+        // ground truth counts the largest quota in force that day, so a step issued a moment
+        // before a day ended once made the days read 200, 400, 400.) Yahoo-like too, whose "too
         // many connections" replies once held the warm-up at its first step.
         for (String ip : List.of("127.0.0.12", "127.0.0.13")) {
             for (String site : List.of("google", "microsoft", "yahoo")) {
@@ -75,9 +76,14 @@ class WarmupScenarioITCase {
                         days.stream()
                                 .filter(q -> q.ip().equals(ip) && q.site().equals(site))
                                 .toList();
-                assertThat(at)
-                        .as(ip + " at " + site)
-                        .extracting(SimulationRunner.QuotaDay::quota)
+                assertThat(run.controls())
+                        .as(ip + " at " + site + "; quota days " + at)
+                        .filteredOn(
+                                c ->
+                                        c.getType() == io.sluice.schema.ControlType.WARMUP_QUOTA
+                                                && ip.equals(String.valueOf(c.getSendingIp()))
+                                                && site.equals(String.valueOf(c.getSite())))
+                        .extracting(c -> c.getQuotaPerDay())
                         .contains(100L, 200L);
                 assertThat(at).as(ip + " at " + site).anyMatch(q -> 2 * q.accepted() >= q.quota());
             }
