@@ -5,10 +5,12 @@ import io.sluice.delivery.event.EventType;
 import io.sluice.delivery.ledger.Delivery;
 import io.sluice.mta.address.EmailAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
@@ -24,12 +26,16 @@ import org.apache.flink.util.OutputTag;
  * <p>Key: the recipient's {@link SuppressionKey} (deliveries: {@link #byRecipient()}; updates:
  * {@link SuppressionUpdate#address()}). Input 1 is deliveries (first attempts and retries alike, so
  * a suppression that arrives while a message waits for its retry stops the retry), input 2 {@link
- * SuppressionUpdate}s. State: {@code suppressions}, one value per address, the {@link
- * SuppressionSet} of its scopes in compact bytes; an address nobody suppressed has no state at all,
- * and a lookup creates none. Timers: one processing-time timer per distinct expiry, which drops the
- * entries that lapse then. An address's state is cleared when its last entry goes: by a removal, by
- * the expiry timer, or by a lookup that finds everything lapsed. A suppressed delivery becomes a
- * final SUPPRESSED {@link Event} on {@link #EVENTS} and goes no further.
+ * SuppressionUpdate}s. State: {@code suppressions}, one list per address of {@link SuppressionSet}
+ * changes in compact bytes, to which an addition is appended without a read (RocksDB's merge), and
+ * which is folded, oldest first, into the set of the address's scopes when read; a read that finds
+ * several changes writes the set back as one. An address nobody suppressed has no state at all, and
+ * neither a lookup nor the removal of an address that was never on the list creates any. Timers:
+ * one processing-time timer per distinct expiry, which drops the entries that lapse then; a timer
+ * whose entry was replaced meanwhile fires and finds nothing to drop. An address's state is cleared
+ * when its last entry goes: by a removal, by the expiry timer, or by a lookup that finds everything
+ * lapsed. A suppressed delivery becomes a final SUPPRESSED {@link Event} on {@link #EVENTS} and
+ * goes no further.
  *
  * <p>Ordering: messages and updates for one address share the key, so they meet on one subtask and
  * are processed one at a time against the same state. An update processed before a message always
@@ -51,7 +57,7 @@ public final class SuppressionFunction
     /** The state's name; savepoints find the state by it, so never change it. */
     static final String STATE_NAME = "suppressions";
 
-    private transient ValueState<byte[]> suppressions;
+    private transient ListState<byte[]> suppressions;
     private transient Counter suppressedMessages;
 
     /**
@@ -78,12 +84,34 @@ public final class SuppressionFunction
 
     @Override
     public void open(OpenContext context) {
-        suppressions =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        STATE_NAME,
-                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        try {
+            suppressions =
+                    getRuntimeContext()
+                            .getListState(
+                                    new ListStateDescriptor<>(
+                                            STATE_NAME,
+                                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        } catch (RuntimeException e) {
+            // Flink refuses a state restored under this name with another type; say which one
+            // and what to do, rather than only "Incompatible key/value state types".
+            if (org.apache.flink.util.ExceptionUtils.findThrowableWithMessage(
+                            e, "Incompatible key/value state types")
+                    .isEmpty()) {
+                throw e;
+            }
+            throw new IllegalStateException(
+                    "the suppression list in this checkpoint or savepoint (state '"
+                            + STATE_NAME
+                            + "') was kept by an earlier Sluice as one value per address; this"
+                            + " version keeps a list of changes and cannot read it. Rebuild the"
+                            + " list from its compacted topic: start the job without this"
+                            + " checkpoint, after resetting the job's consumer group"
+                            + " (sluice.kafka.group-id) to the earliest offsets of the"
+                            + " suppression topic (kafka-consumer-groups.sh --reset-offsets"
+                            + " --to-earliest), so that it reads every change again (CHANGELOG,"
+                            + " ADR 0003)",
+                    e);
+        }
         suppressedMessages = getRuntimeContext().getMetricGroup().counter("suppressedMessages");
     }
 
@@ -91,19 +119,14 @@ public final class SuppressionFunction
     public void processElement1(Delivery d, Context ctx, Collector<Delivery> out) throws Exception {
         // One point lookup, which RocksDB's whole-key bloom filter answers from memory for the
         // common address nobody suppressed.
-        byte[] bytes = suppressions.value();
-        if (bytes == null) {
+        Iterable<byte[]> changes = suppressions.get();
+        if (isEmpty(changes)) {
             out.collect(d);
             return;
         }
         Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
-        SuppressionSet set = SuppressionSet.decode(ctx.getCurrentKey(), bytes);
-        Suppression hit = set.applying(d.message().tenant(), now);
-        SuppressionSet active = set.activeAt(now);
-        if (active.entries().size() != set.entries().size()) {
-            // Lapsed, and its timer has not fired yet (timers fire between records).
-            store(active, set, ctx);
-        }
+        Suppression hit =
+                settle(changes, ctx.getCurrentKey(), now).applying(d.message().tenant(), now);
         if (hit == null) {
             out.collect(d);
             return;
@@ -118,74 +141,67 @@ public final class SuppressionFunction
                         "suppressed: " + hit.reason().label() + " (" + hit.scopeKey() + ")"));
     }
 
+    /**
+     * An addition is appended to the address's list without reading it: a load of millions of
+     * addresses costs one RocksDB merge each, not a read and a write (ADR 0003). A removal, rare,
+     * reads first, so that taking off an address that was never on leaves no state; an addition
+     * that has already lapsed still ends what its scope had, so it counts as a removal.
+     */
     @Override
     public void processElement2(SuppressionUpdate u, Context ctx, Collector<Delivery> out)
             throws Exception {
-        Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
-        byte[] bytes = suppressions.value();
         Suppression s = u.suppression();
-        if (bytes == null) {
-            // The common case of a load: an address with no state yet. A removal (or a lapsed
-            // addition) leaves it without state, and needs no write at all.
-            if (u.action() == SuppressionUpdate.Action.ADD && s.isActiveAt(now)) {
-                SuppressionSet none = SuppressionSet.empty(u.address());
-                store(none.with(s), none, ctx);
+        Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
+        if (u.action() == SuppressionUpdate.Action.ADD && s.isActiveAt(now)) {
+            suppressions.add(SuppressionSet.addition(s));
+            if (s.expiresAt() != null) {
+                ctx.timerService().registerProcessingTimeTimer(timerOf(s.expiresAt()));
             }
             return;
         }
-        SuppressionSet before = SuppressionSet.decode(u.address(), bytes);
-        SuppressionSet after = before.without(s.scopeKey());
-        // An addition that has already lapsed still replaces (and so ends) what the scope had.
-        if (u.action() == SuppressionUpdate.Action.ADD && s.isActiveAt(now)) {
-            after = after.with(s);
-        }
-        store(after, before, ctx);
-    }
-
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Delivery> out)
-            throws Exception {
-        byte[] bytes = suppressions.value();
-        if (bytes == null) {
-            return;
-        }
-        SuppressionSet set = SuppressionSet.decode(ctx.getCurrentKey(), bytes);
-        SuppressionSet active = set.activeAt(Instant.ofEpochMilli(timestamp));
-        if (active.entries().size() != set.entries().size()) {
-            store(active, set, ctx);
+        Iterable<byte[]> changes = suppressions.get();
+        if (!isEmpty(changes)) {
+            List<byte[]> elements = new ArrayList<>(3);
+            changes.forEach(elements::add);
+            elements.add(SuppressionSet.removal(s));
+            settle(elements, u.address(), now);
         }
     }
 
     /**
-     * Writes {@code after} in place of {@code before} (clearing the state when it is empty) and
-     * moves the expiry timers along: one per distinct expiry, since timers are unique per key and
-     * timestamp.
+     * An expiry: settles the address's list, which drops what has lapsed. A timer whose entry was
+     * replaced or removed meanwhile finds nothing lapsed, and only compacts the list.
      */
-    private void store(SuppressionSet after, SuppressionSet before, Context ctx) throws Exception {
-        if (after.isEmpty()) {
-            suppressions.clear();
-        } else {
-            suppressions.update(after.encode());
-        }
-        for (Suppression gone : before.entries()) {
-            if (gone.expiresAt() != null && !expiresAt(after, gone.expiresAt())) {
-                ctx.timerService().deleteProcessingTimeTimer(timerOf(gone.expiresAt()));
-            }
-        }
-        for (Suppression kept : after.entries()) {
-            if (kept.expiresAt() != null && !expiresAt(before, kept.expiresAt())) {
-                ctx.timerService().registerProcessingTimeTimer(timerOf(kept.expiresAt()));
-            }
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Delivery> out)
+            throws Exception {
+        Iterable<byte[]> changes = suppressions.get();
+        if (!isEmpty(changes)) {
+            settle(changes, ctx.getCurrentKey(), Instant.ofEpochMilli(timestamp));
         }
     }
 
-    private static boolean expiresAt(SuppressionSet set, Instant at) {
-        for (Suppression s : set.entries()) {
-            if (at.equals(s.expiresAt())) {
-                return true;
-            }
+    /**
+     * Folds the address's changes into the set in force at {@code now} and, when that is not what
+     * is stored already (several changes, or a lapsed entry), writes it back as one element, or
+     * clears the state when nothing is left (a removal folds to nothing).
+     */
+    private SuppressionSet settle(Iterable<byte[]> changes, String address, Instant now)
+            throws Exception {
+        List<byte[]> elements = new ArrayList<>(2);
+        changes.forEach(elements::add);
+        SuppressionSet folded = SuppressionSet.fold(address, elements);
+        SuppressionSet active = folded.activeAt(now);
+        if (active.isEmpty()) {
+            suppressions.clear();
+        } else if (elements.size() > 1 || active.entries().size() != folded.entries().size()) {
+            suppressions.update(List.of(active.encode()));
         }
-        return false;
+        return active;
+    }
+
+    private static boolean isEmpty(Iterable<byte[]> changes) {
+        return changes == null || !changes.iterator().hasNext();
     }
 
     /** State keeps whole seconds, so the timer does too: it fires when the stored entry lapses. */

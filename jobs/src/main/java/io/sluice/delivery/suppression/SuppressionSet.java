@@ -21,12 +21,19 @@ import java.util.Objects;
  * Times are kept to the second: a suppression's instant matters to people reading it, not to the
  * check. The source event id is not kept: it is in the change on the topic, which stays the record.
  * Reason ordinals are stored, so new reasons are only ever appended.
+ *
+ * <p>The suppression join keeps an address's state as a list of such byte strings, appended without
+ * reading ({@link #addition}, {@link #removal}) and folded in order when read ({@link #fold}): an
+ * entry replaces what its scope had, and an entry with bit 2 of its flags set (a removal: flags,
+ * the tenant if tenant-scoped, the change time) takes the scope off. A set that {@link #encode()}
+ * wrote is the fold of itself, so a folded list is written back as one element.
  */
 public final class SuppressionSet {
 
     private static final byte VERSION = 1;
     private static final int TENANT = 1;
     private static final int EXPIRES = 2;
+    private static final int REMOVED = 4;
 
     private final String address;
     private final List<Suppression> entries;
@@ -106,25 +113,58 @@ public final class SuppressionSet {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8 * entries.size() + 1);
         out.write(VERSION);
         for (Suppression s : entries) {
-            int flags = s.reason().ordinal() << 4;
-            if (s.scope() == Scope.TENANT) {
-                flags |= TENANT;
-            }
-            if (s.expiresAt() != null) {
-                flags |= EXPIRES;
-            }
-            out.write(flags);
-            if (s.scope() == Scope.TENANT) {
-                byte[] tenant = s.tenant().getBytes(StandardCharsets.UTF_8);
-                writeVarint(out, tenant.length);
-                out.write(tenant, 0, tenant.length);
-            }
-            writeVarint(out, s.changedAt().getEpochSecond());
-            if (s.expiresAt() != null) {
-                writeVarint(out, s.expiresAt().getEpochSecond());
-            }
+            writeEntry(out, s, false);
         }
         return out.toByteArray();
+    }
+
+    /** The list element that puts {@code s} in place of whatever its scope had. */
+    public static byte[] addition(Suppression s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(12);
+        out.write(VERSION);
+        writeEntry(out, s, false);
+        return out.toByteArray();
+    }
+
+    /** The list element that takes {@code s}'s scope off (its reason and expiry are not kept). */
+    public static byte[] removal(Suppression s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(12);
+        out.write(VERSION);
+        writeEntry(out, s, true);
+        return out.toByteArray();
+    }
+
+    private static void writeEntry(ByteArrayOutputStream out, Suppression s, boolean removal) {
+        int flags = removal ? REMOVED : s.reason().ordinal() << 4;
+        if (s.scope() == Scope.TENANT) {
+            flags |= TENANT;
+        }
+        if (!removal && s.expiresAt() != null) {
+            flags |= EXPIRES;
+        }
+        out.write(flags);
+        if (s.scope() == Scope.TENANT) {
+            byte[] tenant = s.tenant().getBytes(StandardCharsets.UTF_8);
+            writeVarint(out, tenant.length);
+            out.write(tenant, 0, tenant.length);
+        }
+        writeVarint(out, s.changedAt().getEpochSecond());
+        if (!removal && s.expiresAt() != null) {
+            writeVarint(out, s.expiresAt().getEpochSecond());
+        }
+    }
+
+    /**
+     * The set that {@code elements} (additions, removals and encoded sets, oldest first) leave for
+     * {@code address}: each entry replaces what its scope had, each removal takes it off. Lapsed
+     * entries are kept; {@link #activeAt} drops them.
+     */
+    public static SuppressionSet fold(String address, Iterable<byte[]> elements) {
+        List<Suppression> entries = new ArrayList<>(2);
+        for (byte[] bytes : elements) {
+            applyTo(entries, address, bytes);
+        }
+        return new SuppressionSet(address, entries);
     }
 
     /**
@@ -134,6 +174,12 @@ public final class SuppressionSet {
      *     by a newer Sluice cannot be read by an older one
      */
     public static SuppressionSet decode(String address, byte[] bytes) {
+        List<Suppression> entries = new ArrayList<>(2);
+        applyTo(entries, address, bytes);
+        return new SuppressionSet(address, entries);
+    }
+
+    private static void applyTo(List<Suppression> entries, String address, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
         if (bytes.length == 0 || bytes[0] != VERSION) {
             throw new IllegalStateException(
@@ -145,7 +191,6 @@ public final class SuppressionSet {
                             + VERSION);
         }
         Reader in = new Reader(bytes);
-        List<Suppression> entries = new ArrayList<>(2);
         Reason[] reasons = Reason.values();
         while (in.pos < bytes.length) {
             int flags = bytes[in.pos++] & 0xff;
@@ -157,6 +202,12 @@ public final class SuppressionSet {
             }
             Instant changedAt = Instant.ofEpochSecond(in.varint());
             Instant expiresAt = (flags & EXPIRES) != 0 ? Instant.ofEpochSecond(in.varint()) : null;
+            String scopeKey =
+                    tenant == null ? Suppression.GLOBAL_SCOPE : Suppression.tenantScope(tenant);
+            entries.removeIf(e -> e.scopeKey().equals(scopeKey));
+            if ((flags & REMOVED) != 0) {
+                continue;
+            }
             Reason reason = reasons[flags >>> 4];
             entries.add(
                     tenant == null
@@ -164,7 +215,6 @@ public final class SuppressionSet {
                             : Suppression.forTenant(
                                     address, tenant, reason, null, changedAt, expiresAt));
         }
-        return new SuppressionSet(address, entries);
     }
 
     private static void writeVarint(ByteArrayOutputStream out, long value) {

@@ -1,6 +1,7 @@
 package io.sluice.delivery.suppression;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.delivery.event.Event;
 import io.sluice.delivery.event.EventType;
@@ -11,14 +12,19 @@ import io.sluice.delivery.suppression.Suppression.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -219,20 +225,60 @@ class SuppressionFunctionTest {
         assertNothingLeft();
     }
 
-    @Test
-    void replacingAnExpiringSuppressionWithAPermanentOneCancelsItsTimer() throws Exception {
-        open("hashmap");
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aPermanentSuppressionThatReplacedAnExpiringOneOutlivesTheOldExpiry(String backend)
+            throws Exception {
+        open(backend);
         suppress(Suppression.global(READER, Reason.MANUAL, null, T0, T0.plusSeconds(3600)));
         suppress(Suppression.global(READER, Reason.HARD_BOUNCE, null, T0, null));
 
-        assertThat(harness.numProcessingTimeTimers()).isZero();
+        // The first one's timer is not looked for (that would cost a read per addition): it
+        // fires, finds nothing lapsed, and leaves the permanent entry as the address's one change.
         harness.setProcessingTime(T0.plusSeconds(7200).toEpochMilli());
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(storedChanges(READER)).hasSize(1);
         send(message("m-1", "acme", READER));
 
         assertThat(forwarded()).isEmpty();
         assertThat(events())
                 .extracting(Event::reason)
                 .containsExactly("suppressed: hard-bounce (global)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void changesAppendedWithoutReadingFoldInTheOrderTheyArrived(String backend) throws Exception {
+        open(backend);
+        Suppression global = Suppression.global(READER, Reason.SPAM_TRAP, null, T0, null);
+        suppress(global);
+        suppress(Suppression.forTenant(READER, "acme", Reason.COMPLAINT, null, T0, null));
+        suppress(Suppression.forTenant(READER, "globex", Reason.UNSUBSCRIBE, null, T0, null));
+        assertThat(storedChanges(READER)).as("additions are appended").hasSize(3);
+        harness.processElement2(new StreamRecord<>(SuppressionUpdate.remove(global)));
+        assertThat(storedChanges(READER))
+                .as("the removal read the list and wrote it back folded")
+                .hasSize(1);
+        suppress(Suppression.forTenant(READER, "acme", Reason.MANUAL, null, T0, null));
+        suppress(Suppression.forTenant(READER, "initech", Reason.UNSUBSCRIBE, null, T0, null));
+        assertThat(storedChanges(READER)).hasSize(3);
+
+        send(message("m-1", "acme", READER));
+        send(message("m-2", "globex", READER));
+        send(message("m-3", "initech", READER));
+        send(message("m-4", "hooli", READER));
+
+        assertThat(forwarded()).containsExactly("m-4");
+        assertThat(events())
+                .extracting(Event::messageId, Event::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "m-1", "suppressed: manual (tenant:acme)"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "m-2", "suppressed: unsubscribe (tenant:globex)"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "m-3", "suppressed: unsubscribe (tenant:initech)"));
+        assertThat(storedChanges(READER)).as("the lookup wrote the fold back").hasSize(1);
     }
 
     @Test
@@ -311,6 +357,87 @@ class SuppressionFunctionTest {
         assertThat(harness.numProcessingTimeTimers())
                 .as("the restored expiry timer fired")
                 .isZero();
+    }
+
+    /**
+     * Before the list, the join kept one value per address under the same state name. A savepoint
+     * of that version must be refused with a clear error, never restored as an empty list that
+     * would let mail go to every suppressed address.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aSavepointOfTheValueStateVersionIsRefusedNotReadAsEmpty(String backend) throws Exception {
+        var old =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new ValueStateVersion()),
+                        SuppressionFunction.byRecipient(),
+                        SuppressionFunction.byAddress(),
+                        Types.STRING);
+        old.setStateBackend(
+                backend.equals("rocksdb")
+                        ? new EmbeddedRocksDBStateBackend()
+                        : new HashMapStateBackend());
+        old.open();
+        old.processElement2(
+                new StreamRecord<>(
+                        SuppressionUpdate.add(
+                                Suppression.global(READER, Reason.HARD_BOUNCE, null, T0, null))));
+        OperatorSubtaskState snapshot = old.snapshot(1L, T0.toEpochMilli());
+        old.close();
+
+        harness = newHarness(backend);
+        harness.setup();
+        harness.initializeState(snapshot);
+        assertThatThrownBy(() -> harness.open())
+                .hasStackTraceContaining("state '" + SuppressionFunction.STATE_NAME + "'")
+                .hasStackTraceContaining("Rebuild the list from its compacted topic");
+    }
+
+    /** The join's state as it was kept before the list: one value per address. */
+    private static final class ValueStateVersion
+            extends org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction<
+                    String, Delivery, SuppressionUpdate, Delivery> {
+        private transient org.apache.flink.api.common.state.ValueState<byte[]> value;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext context) {
+            value =
+                    getRuntimeContext()
+                            .getState(
+                                    new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                                            SuppressionFunction.STATE_NAME,
+                                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        }
+
+        @Override
+        public void processElement1(Delivery d, Context ctx, Collector<Delivery> out) {
+            out.collect(d);
+        }
+
+        @Override
+        public void processElement2(SuppressionUpdate u, Context ctx, Collector<Delivery> out)
+                throws Exception {
+            value.update(SuppressionSet.empty(u.address()).with(u.suppression()).encode());
+        }
+    }
+
+    /** The list of changes the join keeps for {@code address}, read from its state backend. */
+    private List<byte[]> storedChanges(String address) throws Exception {
+        var backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(address);
+        ListState<byte[]> state =
+                backend.getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new ListStateDescriptor<>(
+                                SuppressionFunction.STATE_NAME,
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        List<byte[]> changes = new java.util.ArrayList<>();
+        Iterable<byte[]> stored = state.get();
+        if (stored != null) {
+            stored.forEach(changes::add);
+        }
+        return changes;
     }
 
     private void suppress(Suppression s) throws Exception {

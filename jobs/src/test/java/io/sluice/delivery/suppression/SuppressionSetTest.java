@@ -49,6 +49,38 @@ class SuppressionSetTest {
     }
 
     @Test
+    void aListOfChangesFoldsOldestFirstAndAnEncodedSetIsItsOwnFold() {
+        Suppression global = Suppression.global(ADDRESS, Reason.HARD_BOUNCE, null, T0, null);
+        Suppression acme = Suppression.forTenant(ADDRESS, "acme", Reason.COMPLAINT, null, T0, null);
+        Suppression acmeLater =
+                Suppression.forTenant(
+                        ADDRESS, "acme", Reason.UNSUBSCRIBE, null, T0.plusSeconds(5), null);
+
+        SuppressionSet folded =
+                SuppressionSet.fold(
+                        ADDRESS,
+                        java.util.List.of(
+                                SuppressionSet.addition(global),
+                                SuppressionSet.addition(acme),
+                                SuppressionSet.removal(global),
+                                SuppressionSet.addition(acmeLater)));
+
+        assertThat(folded.entries()).containsExactly(acmeLater);
+        assertThat(SuppressionSet.fold(ADDRESS, java.util.List.of(folded.encode())).entries())
+                .containsExactly(acmeLater);
+        assertThat(SuppressionSet.addition(global))
+                .isEqualTo(SuppressionSet.empty(ADDRESS).with(global).encode());
+        assertThat(
+                        SuppressionSet.fold(
+                                        ADDRESS,
+                                        java.util.List.of(
+                                                SuppressionSet.addition(acme),
+                                                SuppressionSet.removal(acme)))
+                                .isEmpty())
+                .isTrue();
+    }
+
+    @Test
     void aGlobalPermanentSuppressionTakesSevenBytes() {
         byte[] bytes =
                 SuppressionSet.empty(ADDRESS)
