@@ -1,11 +1,10 @@
 package io.sluice.simulate;
 
+import io.sluice.sim.policy.TokenBucket;
 import io.sluice.sim.profile.ProviderProfile;
 import io.sluice.sim.profile.ProviderProfiles;
 import io.sluice.sim.profile.Rate;
 import io.sluice.sim.truth.Delivery;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,27 +57,20 @@ final class Headroom {
                     String ip = ds.get(0).clientIp();
                     ProviderProfile p = ProviderProfiles.named(provider).volumeScaled(divisor);
                     long accepted = warmIps.contains(ip) ? p.establishedAfter() : 0;
-                    double tokens = -1;
-                    Instant refilled = ds.get(0).at();
+                    // The simulated provider's own bucket, replayed with the IP's full share.
+                    TokenBucket bucket = new TokenBucket(ds.get(0).at());
                     double least = Double.MAX_VALUE;
                     double leastAt = 0;
                     double leastCapacity = 0;
                     for (Delivery d : ds) {
                         Rate rate = p.rates().get(p.tier(accepted));
-                        double capacity = Math.max(1, rate.messages());
-                        if (tokens < 0) {
-                            tokens = capacity;
-                        }
-                        double seconds =
-                                Math.max(0, Duration.between(refilled, d.at()).toNanos() / 1e9);
-                        tokens = Math.min(capacity, tokens + seconds * rate.perSecond());
-                        refilled = d.at();
+                        double tokens = bucket.level(d.at(), rate, 1);
                         if (tokens < least) {
                             least = tokens;
                             leastAt = run.simHours(d.at());
-                            leastCapacity = capacity;
+                            leastCapacity = TokenBucket.capacity(rate, 1);
                         }
-                        tokens -= 1;
+                        bucket.spend(d.at(), rate, 1);
                         accepted++;
                     }
                     out.add(new Closest(provider, ip, ds.size(), least, leastAt, leastCapacity));

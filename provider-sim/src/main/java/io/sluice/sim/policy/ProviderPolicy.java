@@ -5,7 +5,6 @@ import io.sluice.sim.profile.Rate;
 import io.sluice.sim.profile.ReplyKind;
 import io.sluice.sim.profile.ReputationModel;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -185,13 +184,12 @@ public final class ProviderPolicy {
     private final class Sender {
         double score;
         long accepted;
-        double tokens = -1;
-        Instant refilledAt;
+        final TokenBucket bucket;
         Instant blockedUntil = Instant.MIN;
 
         Sender(double score, Instant now) {
             this.score = score;
-            this.refilledAt = now;
+            this.bucket = new TokenBucket(now);
         }
 
         boolean blocked(Instant now) {
@@ -208,20 +206,8 @@ public final class ProviderPolicy {
             return false;
         }
 
-        /** Takes one token from a bucket holding one period of {@code rate}, scaled by share. */
         boolean take(Instant now, Rate rate, double share) {
-            double capacity = Math.max(1, rate.messages() * share);
-            if (tokens < 0) {
-                tokens = capacity; // a new IP may send its first period's allowance at once
-            }
-            double seconds = Math.max(0, Duration.between(refilledAt, now).toNanos() / 1e9);
-            tokens = Math.min(capacity, tokens + seconds * rate.perSecond() * share);
-            refilledAt = now;
-            if (tokens < 1) {
-                return false;
-            }
-            tokens -= 1;
-            return true;
+            return bucket.take(now, rate, share);
         }
 
         void lower(double penalty, Instant now) {
