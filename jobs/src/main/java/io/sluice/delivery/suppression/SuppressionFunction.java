@@ -126,7 +126,8 @@ public final class SuppressionFunction
         }
         Instant now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
         Suppression hit =
-                settle(changes, ctx.getCurrentKey(), now).applying(d.message().tenant(), now);
+                settle(listOf(changes), ctx.getCurrentKey(), now)
+                        .applying(d.message().tenant(), now);
         if (hit == null) {
             out.collect(d);
             return;
@@ -161,8 +162,7 @@ public final class SuppressionFunction
         }
         Iterable<byte[]> changes = suppressions.get();
         if (!isEmpty(changes)) {
-            List<byte[]> elements = new ArrayList<>(3);
-            changes.forEach(elements::add);
+            List<byte[]> elements = listOf(changes);
             elements.add(SuppressionSet.removal(s));
             settle(elements, u.address(), now);
         }
@@ -177,7 +177,7 @@ public final class SuppressionFunction
             throws Exception {
         Iterable<byte[]> changes = suppressions.get();
         if (!isEmpty(changes)) {
-            settle(changes, ctx.getCurrentKey(), Instant.ofEpochMilli(timestamp));
+            settle(listOf(changes), ctx.getCurrentKey(), Instant.ofEpochMilli(timestamp));
         }
     }
 
@@ -186,10 +186,8 @@ public final class SuppressionFunction
      * is stored already (several changes, or a lapsed entry), writes it back as one element, or
      * clears the state when nothing is left (a removal folds to nothing).
      */
-    private SuppressionSet settle(Iterable<byte[]> changes, String address, Instant now)
+    private SuppressionSet settle(List<byte[]> elements, String address, Instant now)
             throws Exception {
-        List<byte[]> elements = new ArrayList<>(2);
-        changes.forEach(elements::add);
         SuppressionSet folded = SuppressionSet.fold(address, elements);
         SuppressionSet active = folded.activeAt(now);
         if (active.isEmpty()) {
@@ -198,6 +196,12 @@ public final class SuppressionFunction
             suppressions.update(List.of(active.encode()));
         }
         return active;
+    }
+
+    private static List<byte[]> listOf(Iterable<byte[]> changes) {
+        List<byte[]> elements = new ArrayList<>(3);
+        changes.forEach(elements::add);
+        return elements;
     }
 
     private static boolean isEmpty(Iterable<byte[]> changes) {

@@ -2,6 +2,7 @@ package io.sluice.delivery.suppression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.sluice.delivery.event.Event;
 import io.sluice.delivery.event.EventType;
@@ -97,7 +98,7 @@ class SuppressionFunctionTest {
         assertThat(forwarded()).containsExactly("m-1");
         assertThat(events())
                 .extracting(Event::messageId, Event::type)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("m-1", EventType.SUPPRESSED));
+                .containsExactly(tuple("m-1", EventType.SUPPRESSED));
     }
 
     @Test
@@ -113,10 +114,8 @@ class SuppressionFunctionTest {
         assertThat(events())
                 .extracting(Event::messageId, Event::reason)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(
-                                "m-1", "suppressed: hard-bounce (global)"),
-                        org.assertj.core.groups.Tuple.tuple(
-                                "m-2", "suppressed: hard-bounce (global)"));
+                        tuple("m-1", "suppressed: hard-bounce (global)"),
+                        tuple("m-2", "suppressed: hard-bounce (global)"));
     }
 
     @Test
@@ -272,12 +271,9 @@ class SuppressionFunctionTest {
         assertThat(events())
                 .extracting(Event::messageId, Event::reason)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(
-                                "m-1", "suppressed: manual (tenant:acme)"),
-                        org.assertj.core.groups.Tuple.tuple(
-                                "m-2", "suppressed: unsubscribe (tenant:globex)"),
-                        org.assertj.core.groups.Tuple.tuple(
-                                "m-3", "suppressed: unsubscribe (tenant:initech)"));
+                        tuple("m-1", "suppressed: manual (tenant:acme)"),
+                        tuple("m-2", "suppressed: unsubscribe (tenant:globex)"),
+                        tuple("m-3", "suppressed: unsubscribe (tenant:initech)"));
         assertThat(storedChanges(READER)).as("the lookup wrote the fold back").hasSize(1);
     }
 
@@ -347,13 +343,10 @@ class SuppressionFunctionTest {
         assertThat(events())
                 .extracting(Event::messageId, Event::reason)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(
-                                "m-a", "suppressed: hard-bounce (global)"),
-                        org.assertj.core.groups.Tuple.tuple(
-                                "m-b1", "suppressed: complaint (tenant:acme)"),
-                        org.assertj.core.groups.Tuple.tuple("m-c1", "suppressed: manual (global)"),
-                        org.assertj.core.groups.Tuple.tuple(
-                                "m-c3", "suppressed: unsubscribe (tenant:acme)"));
+                        tuple("m-a", "suppressed: hard-bounce (global)"),
+                        tuple("m-b1", "suppressed: complaint (tenant:acme)"),
+                        tuple("m-c1", "suppressed: manual (global)"),
+                        tuple("m-c3", "suppressed: unsubscribe (tenant:acme)"));
         assertThat(harness.numProcessingTimeTimers())
                 .as("the restored expiry timer fired")
                 .isZero();
